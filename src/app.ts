@@ -1,0 +1,100 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import type { Deps } from './deps.ts';
+import { adminGuard } from './http/auth/admin.ts';
+import { clientAuth } from './http/auth/client-credentials.ts';
+import { registerErrorHandling } from './http/error-handler.ts';
+import { refuseBrowserRequests } from './http/guards.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { limiter, registerRateLimiting } from './http/rate-limit.ts';
+import { validatorCompiler } from './http/validation.ts';
+import { ErrorResponse } from './lib/schema.ts';
+import { demoRoutes } from './demo/demo.routes.ts';
+import type { DemoCredentials } from './demo/seed.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { planAdminRoutes } from './modules/plans/plans.admin.routes.ts';
+import { planPlatformRoutes } from './modules/plans/plans.platform.routes.ts';
+import { PlanResponse } from './modules/plans/plans.schemas.ts';
+import { portalSessionPlatformRoutes } from './modules/portal-sessions/portal-sessions.routes.ts';
+import { projectRoutes } from './modules/projects/projects.admin.routes.ts';
+import { ProjectResponse } from './modules/projects/projects.schemas.ts';
+import { subscriptionPlatformRoutes } from './modules/subscriptions/subscriptions.platform.routes.ts';
+
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+export interface AppOptions {
+  /** Serve the /demo "your app" page with these seeded credentials (development only). */
+  demo?: DemoCredentials;
+}
+
+/** Builds the HTTP application around its dependencies. Never listens: see main.ts. */
+export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
+      serializers: {
+        // Never log query strings: portal links carry a token in ?session=.
+        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
+      },
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Only JSON bodies (and the portal's forms, registered in its own scope) are accepted.
+  app.removeContentTypeParser('text/plain');
+  app.addSchema(ErrorResponse);
+  app.addSchema(ProjectResponse);
+  app.addSchema(PlanResponse);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  registerErrorHandling(app);
+  await registerRateLimiting(app);
+  await registerOpenApi(app, config);
+  await app.register(healthRoutes(deps));
+
+  await app.register(
+    async (platform) => {
+      // No CORS plugin is registered anywhere: browsers get no Access-Control-* header here.
+      platform.addHook('onRequest', refuseBrowserRequests);
+      await platform.register(portalSessionPlatformRoutes(deps));
+      await platform.register(async (basic) => {
+        basic.addHook('preHandler', clientAuth(deps.credentials));
+        basic.addHook(
+          'preHandler',
+          limiter(basic, { name: 'platform-client', scope: 'client', max: config.rateLimit.platformPerClient, windowMs: config.rateLimit.windowMs, key: (r) => r.client?.clientId }),
+        );
+        await basic.register(planPlatformRoutes(deps));
+        await basic.register(subscriptionPlatformRoutes(deps));
+      });
+    },
+    { prefix: '/api/platform' },
+  );
+
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', adminGuard(config.adminApiKey));
+      await admin.register(projectRoutes(deps));
+      await admin.register(planAdminRoutes(deps));
+    },
+    { prefix: '/api/admin' },
+  );
+
+  if (options.demo) await app.register(demoRoutes(deps, options.demo));
+
+  return app;
+}

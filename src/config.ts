@@ -1,0 +1,148 @@
+import { randomToken } from './lib/crypto.ts';
+
+/**
+ * Every environment variable Langgan reads, validated once at start into a frozen Config.
+ * A bad value throws ConfigError naming the variable; main.ts prints it and exits.
+ * The README's configuration table documents the same list.
+ */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminApiKey: string;
+  /** True when the admin key was generated at start (development only): print it once. */
+  adminApiKeyGenerated: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  trustProxy: boolean;
+  dbPoolSize: number;
+  rateLimit: {
+    windowMs: number;
+    sessionsPerClient: number;
+    sessionsPerIp: number;
+    platformPerClient: number;
+  };
+  demo: boolean;
+  midtrans: {
+    serverKey: string | undefined;
+    env: 'sandbox' | 'production';
+    snapUrl: string | undefined;
+    apiUrl: string | undefined;
+    simulatorPort: number;
+    simulatorServerKey: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const DEFAULT_SIMULATOR_SERVER_KEY = 'SB-Mid-server-langgan-simulator';
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = text(env, 'HOST', '127.0.0.1');
+  const publicUrl = httpUrl(env, 'PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '');
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+
+  let adminApiKey = env.ADMIN_API_KEY?.trim() ?? '';
+  let adminApiKeyGenerated = false;
+  if (adminApiKey === '') {
+    if (nodeEnv === 'production') throw new ConfigError('ADMIN_API_KEY', 'is required when NODE_ENV=production');
+    adminApiKey = `adm_${randomToken(24)}`;
+    adminApiKeyGenerated = true;
+  } else if (adminApiKey.length < 24) {
+    throw new ConfigError('ADMIN_API_KEY', 'must be at least 24 characters of random text');
+  }
+
+  const serverKey = env.MIDTRANS_SERVER_KEY?.trim() || undefined;
+
+  return Object.freeze({
+    env: nodeEnv,
+    port,
+    host,
+    publicUrl,
+    databaseUrl,
+    dataDir: text(env, 'DATA_DIR', './.data'),
+    adminApiKey,
+    adminApiKeyGenerated,
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
+    rateLimit: Object.freeze({
+      windowMs: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400) * 1000,
+      sessionsPerClient: integer(env, 'RATE_LIMIT_SESSIONS_PER_CLIENT', 600, 1, 10_000_000),
+      sessionsPerIp: integer(env, 'RATE_LIMIT_SESSIONS_PER_IP', 300, 1, 10_000_000),
+      platformPerClient: integer(env, 'RATE_LIMIT_PLATFORM_PER_CLIENT', 1200, 1, 10_000_000),
+    }),
+    demo: boolean(env, 'DEMO', nodeEnv === 'development'),
+    midtrans: Object.freeze({
+      serverKey,
+      env: oneOf(env, 'MIDTRANS_ENV', ['sandbox', 'production'] as const, 'sandbox'),
+      snapUrl: optionalHttpUrl(env, 'MIDTRANS_SNAP_URL'),
+      apiUrl: optionalHttpUrl(env, 'MIDTRANS_API_URL'),
+      simulatorPort: integer(env, 'MIDTRANS_SIMULATOR_PORT', 3001, 0, 65535),
+      simulatorServerKey: text(env, 'MIDTRANS_SIMULATOR_SERVER_KEY', DEFAULT_SIMULATOR_SERVER_KEY),
+    }),
+  });
+}
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function oneOf<const T extends readonly string[]>(env: Env, name: string, allowed: T, fallback: T[number]): T[number] {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!allowed.includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw;
+}
+
+function httpUrl(env: Env, name: string, fallback: string): string {
+  return optionalHttpUrl(env, name) ?? fallback;
+}
+
+function optionalHttpUrl(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an absolute URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must be an http(s) URL');
+  if (url.search || url.hash) throw new ConfigError(name, 'must not carry a query string or fragment');
+  return raw.replace(/\/+$/, '');
+}

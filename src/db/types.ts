@@ -1,0 +1,162 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Table types, mirroring migrations/. Timestamps are Date; money is number (bigint parsed). */
+type Timestamp = ColumnType<Date, Date, Date>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ThemeConfig {
+  colors?: Partial<Record<'primary' | 'background' | 'surface' | 'text' | 'muted' | 'danger', string>>;
+  font_family?: string;
+  border_radius?: number;
+  mode?: 'light' | 'dark';
+}
+
+export type Locale = 'en' | 'id';
+export type PlanInterval = 'month' | 'year';
+export type SubscriptionStatus = 'active' | 'past_due' | 'canceled';
+export type PaymentStatusColumn = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';
+export type EventSource = 'portal' | 'api' | 'admin' | 'scheduler' | 'gateway' | 'system';
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  client_id: string;
+  client_secret_hash: Buffer;
+  redirect_uris: Json<string[]>;
+  theme_config: Json<ThemeConfig>;
+  currency: string;
+  default_locale: Locale;
+  grace_period_days: ColumnType<number, number | undefined, number>;
+  development_mode: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PlansTable {
+  id: string;
+  project_id: string;
+  code: string;
+  name: string;
+  description: string;
+  price: number;
+  currency: string;
+  interval: PlanInterval;
+  features: Json<string[]>;
+  sort_order: number;
+  is_default: boolean;
+  archived_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EndUsersTable {
+  id: string;
+  project_id: string;
+  external_id: string;
+  email: string | null;
+  name: string | null;
+  locale: Locale | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  project_id: string;
+  end_user_id: string;
+  plan_id: string | null;
+  status: SubscriptionStatus;
+  current_period_start: Timestamp | null;
+  current_period_end: Timestamp | null;
+  scheduled_plan_id: string | null;
+  cancel_at_period_end: ColumnType<boolean, boolean | undefined, boolean>;
+  cancel_reason: string | null;
+  canceled_at: Timestamp | null;
+  grace_ends_at: Timestamp | null;
+  saved_card_token: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PaymentsTable {
+  id: string;
+  project_id: string;
+  subscription_id: string;
+  end_user_id: string;
+  purpose: 'new' | 'upgrade' | 'renewal';
+  plan_id: string;
+  description: string;
+  amount: number;
+  currency: string;
+  item_details: Json<Array<{ id: string; name: string; price: number; quantity: number }>>;
+  period_start: Timestamp | null;
+  period_end: Timestamp | null;
+  status: PaymentStatusColumn;
+  order_id: string;
+  gateway: string;
+  gateway_token: string | null;
+  redirect_url: string | null;
+  gateway_status: string | null;
+  gateway_transaction_id: string | null;
+  payment_method: string | null;
+  expires_at: Timestamp;
+  paid_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PortalTokensTable {
+  token_hash: Buffer;
+  project_id: string;
+  end_user_id: string;
+  redirect_uri: string | null;
+  locale: Locale | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface PortalSessionsTable {
+  id: string;
+  secret_hash: Buffer;
+  project_id: string;
+  end_user_id: string;
+  redirect_uri: string | null;
+  locale: Locale | null;
+  expires_at: Timestamp;
+  ended_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface EventsTable {
+  seq: Generated<number>;
+  id: string;
+  project_id: string;
+  type: string;
+  subject_id: string;
+  source: EventSource;
+  data: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  plans: PlansTable;
+  end_users: EndUsersTable;
+  subscriptions: SubscriptionsTable;
+  payments: PaymentsTable;
+  portal_tokens: PortalTokensTable;
+  portal_sessions: PortalSessionsTable;
+  events: EventsTable;
+}
+
+export type Project = Selectable<ProjectsTable>;
+export type Plan = Selectable<PlansTable>;
+export type EndUser = Selectable<EndUsersTable>;
+export type Subscription = Selectable<SubscriptionsTable>;
+export type Payment = Selectable<PaymentsTable>;
+export type NewPayment = Insertable<PaymentsTable>;
+export type SubscriptionUpdate = Updateable<SubscriptionsTable>;
+export type PortalSession = Selectable<PortalSessionsTable>;
+export type Event = Selectable<EventsTable>;

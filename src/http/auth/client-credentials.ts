@@ -1,0 +1,124 @@
+import type { FastifyRequest } from 'fastify';
+import type { Db } from '../../db/database.ts';
+import { AppError } from '../../lib/errors.ts';
+import { safeEqual, sha256 } from '../../lib/crypto.ts';
+import { findProjectByClientId } from '../../modules/projects/projects.repository.ts';
+
+/** The single message for every credential failure: unknown client and wrong secret look alike. */
+export const INVALID_CREDENTIALS = 'Invalid client credentials';
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface AuthenticatedClient {
+  projectId: string;
+  clientId: string;
+  /** SHA-256 of the presented secret; hot-path SQL re-checks it against the row. */
+  secretHash: Buffer;
+}
+
+interface CachedClient {
+  projectId: string;
+  secretHash: Buffer;
+  cachedAt: number;
+}
+
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX = 10_000;
+
+/**
+ * Verifies client credentials against the stored SHA-256 hash in constant time.
+ *
+ * The hash is cached per instance so the session hot path skips a round trip. A cached
+ * hash can be stale on another instance right after a secret rotation, so the cache may
+ * only *reject* on its own: callers that accept must re-assert the hash in their own SQL
+ * (`verifyFresh` does this for paths without such a statement).
+ */
+export class ClientCredentialCache {
+  readonly #cache = new Map<string, CachedClient>();
+  constructor(private readonly db: Db) {}
+
+  async verify(creds: ClientCredentials, options: { fresh?: boolean } = {}): Promise<AuthenticatedClient> {
+    const presented = sha256(creds.clientSecret);
+    let entry = options.fresh ? undefined : this.#cache.get(creds.clientId);
+    if (entry && Date.now() - entry.cachedAt > CACHE_TTL_MS) entry = undefined;
+    if (!entry || !safeEqual(entry.secretHash, presented)) entry = await this.#load(creds.clientId);
+    // Compare even when the client is unknown, against a dummy, so both paths cost the same.
+    const ok = safeEqual(entry?.secretHash ?? DUMMY_HASH, presented) && entry !== undefined;
+    if (!ok || !entry) throw new AppError('invalid_credentials', INVALID_CREDENTIALS);
+    return { projectId: entry.projectId, clientId: creds.clientId, secretHash: presented };
+  }
+
+  /** Forget a client (after rotation here, or when SQL found the cached hash stale). */
+  invalidate(clientId: string): void {
+    this.#cache.delete(clientId);
+  }
+
+  async #load(clientId: string): Promise<CachedClient | undefined> {
+    const row = await findProjectByClientId(this.db, clientId);
+    if (!row) {
+      this.#cache.delete(clientId);
+      return undefined;
+    }
+    if (this.#cache.size >= CACHE_MAX) this.#cache.clear();
+    const entry = { projectId: row.id, secretHash: row.client_secret_hash, cachedAt: Date.now() };
+    this.#cache.set(clientId, entry);
+    return entry;
+  }
+}
+
+const DUMMY_HASH = sha256('langgan-no-such-client');
+
+/**
+ * Credentials from HTTP Basic (`client_id:client_secret`) or, for the seed's endpoint,
+ * from the JSON body. When both are present they must name the same client.
+ */
+export function credentialsFrom(request: FastifyRequest, body?: { client_id?: string; client_secret?: string }): ClientCredentials {
+  const basic = parseBasic(request.headers.authorization);
+  const fromBody =
+    body?.client_id !== undefined || body?.client_secret !== undefined
+      ? { clientId: body?.client_id ?? '', clientSecret: body?.client_secret ?? '' }
+      : undefined;
+  if (basic && fromBody && basic.clientId !== fromBody.clientId) {
+    throw new AppError('invalid_request', 'Send client credentials either in the Authorization header or in the body, not both');
+  }
+  const creds = basic ?? fromBody;
+  if (!creds || !creds.clientId || !creds.clientSecret) {
+    throw new AppError('unauthorized', 'Client credentials are required: HTTP Basic client_id:client_secret, or client_id and client_secret in the body');
+  }
+  return creds;
+}
+
+function parseBasic(header: string | undefined): ClientCredentials | undefined {
+  if (!header) return undefined;
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim());
+  if (!match) throw new AppError('unauthorized', 'The Authorization header must be HTTP Basic client_id:client_secret');
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) throw new AppError('unauthorized', 'The Authorization header must be HTTP Basic client_id:client_secret');
+  return { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    client?: AuthenticatedClient;
+  }
+}
+
+/**
+ * preHandler for platform read endpoints: credentials from HTTP Basic, checked against
+ * the database on every call (no cache), so a rotated secret stops working at once.
+ */
+export function clientAuth(credentials: ClientCredentialCache) {
+  return async function authenticateClient(request: FastifyRequest): Promise<void> {
+    request.client = await credentials.verify(credentialsFrom(request), { fresh: true });
+  };
+}
+
+/** The authenticated client of a route behind `clientAuth`. */
+export function clientOf(request: FastifyRequest): AuthenticatedClient {
+  if (!request.client) throw new AppError('unauthorized', 'Client credentials are required');
+  return request.client;
+}

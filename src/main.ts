@@ -1,0 +1,68 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { migrate, openDatabase } from './db/database.ts';
+import { createDeps } from './deps.ts';
+import { seedDemo } from './demo/seed.ts';
+import { systemClock } from './lib/clock.ts';
+
+/** Entry point: read config, open and migrate the database, listen, shut down gracefully. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  await migrate(database.db);
+  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock: systemClock });
+  const demo = config.demo && config.env !== 'production' ? await seedDemo(deps) : undefined;
+  const app = await buildApp(deps, { demo });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    try {
+      await app.close();
+      await database.close();
+    } finally {
+      clearTimeout(force);
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+
+  const lines = [
+    '',
+    `Langgan is running on ${config.publicUrl} (database: ${database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
+    `  API reference + "Try it":  ${config.publicUrl}/docs`,
+    `  OpenAPI document:          ${config.publicUrl}/openapi.json`,
+  ];
+  if (demo) {
+    lines.push(
+      `  Demo app:                  ${config.publicUrl}/demo`,
+      `  Demo client_id:            ${demo.clientId}`,
+      `  Demo client_secret:        ${demo.clientSecret}   (re-issued at every start)`,
+    );
+  }
+  if (config.adminApiKeyGenerated) {
+    lines.push(`  ADMIN_API_KEY (generated for this run; set it to keep one): ${config.adminApiKey}`);
+  }
+  console.log(lines.join('\n') + '\n');
+}
+
+main().catch((err) => {
+  console.error('Langgan failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../lib/errors.ts';
+import { errorResponses } from '../../lib/schema.ts';
+
+const tags = ['Operations'];
+
+export function healthRoutes(deps: Deps): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/healthz',
+      {
+        logLevel: 'warn',
+        schema: {
+          tags,
+          summary: 'Liveness',
+          description: 'Answers 200 while the process is up. Touches nothing else.',
+          response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        },
+      },
+      async () => ({ status: 'ok' as const }),
+    );
+
+    app.get(
+      '/readyz',
+      {
+        logLevel: 'warn',
+        schema: {
+          tags,
+          summary: 'Readiness',
+          description: 'Answers 200 when the database answers a query; 503 otherwise. Point load balancers here.',
+          response: {
+            200: Type.Object({ status: Type.Literal('ok'), database: Type.String({ examples: ['postgres'] }) }),
+            ...errorResponses(503),
+          },
+        },
+      },
+      async (request) => {
+        try {
+          await sql`select 1`.execute(deps.db);
+        } catch (err) {
+          request.log.error({ err }, 'readiness check: database unreachable');
+          throw new AppError('service_unavailable', 'The database is not reachable');
+        }
+        return { status: 'ok' as const, database: deps.dbKind };
+      },
+    );
+  };
+}

@@ -1,0 +1,64 @@
+import type { Deps } from '../../deps.ts';
+import { randomToken, sha256 } from '../../lib/crypto.ts';
+import { AppError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { addInterval } from '../../lib/periods.ts';
+import { findProjectById } from '../projects/projects.repository.ts';
+import * as repo from './portal-sessions.repository.ts';
+import type { CreatePortalSessionBody, PortalSessionResponse } from './portal-sessions.schemas.ts';
+
+/** Portal tokens live five minutes and are used once (the seed's promise). */
+export const PORTAL_TOKEN_TTL_SECONDS = 300;
+
+/**
+ * Mints a single-use portal token for one of the calling project's end users.
+ * The token (256 random bits, base64url) is returned once; only its SHA-256 is stored.
+ */
+export async function createPortalSession(deps: Deps, body: CreatePortalSessionBody): Promise<PortalSessionResponse> {
+  const creds = { clientId: body.client_id, clientSecret: body.client_secret };
+  const client = await deps.credentials.verify(creds);
+  const token = randomToken(32);
+  const now = deps.clock.now();
+  const input: repo.MintTokenInput = {
+    projectId: client.projectId,
+    secretHash: client.secretHash,
+    externalId: body.end_user_id,
+    email: body.email ?? null,
+    name: body.name ?? null,
+    locale: body.locale ?? null,
+    redirectUri: body.redirect_uri ?? null,
+    tokenHash: sha256(token),
+    newEndUserId: newId('eu'),
+    newSubscriptionId: newId('sub'),
+    newEventId: newId('evt'),
+    monthEnd: addInterval(now, 'month'),
+    yearEnd: addInterval(now, 'year'),
+    now,
+    expiresAt: new Date(now.getTime() + PORTAL_TOKEN_TTL_SECONDS * 1000),
+  };
+
+  let minted = await repo.mintPortalToken(deps.db, input);
+  if (!minted) {
+    // Rare path: the cached secret hash went stale (rotation on another instance), the
+    // redirect_uri is not registered, or a concurrent first request created this end user.
+    deps.credentials.invalidate(creds.clientId);
+    const fresh = await deps.credentials.verify(creds, { fresh: true });
+    if (body.redirect_uri !== undefined) {
+      const project = await findProjectById(deps.db, fresh.projectId);
+      if (!project?.redirect_uris.includes(body.redirect_uri)) {
+        throw new AppError(
+          'redirect_uri_not_registered',
+          'redirect_uri is not one of this project\'s registered redirect_uris; register it with PATCH /api/admin/projects/{id}',
+        );
+      }
+    }
+    minted = await repo.mintPortalToken(deps.db, { ...input, projectId: fresh.projectId, secretHash: fresh.secretHash });
+    if (!minted) throw new Error('portal token could not be minted after a fresh credential check');
+  }
+
+  return {
+    session_token: token,
+    portal_url: `${deps.config.publicUrl}/portal?session=${token}`,
+    expires_in: PORTAL_TOKEN_TTL_SECONDS,
+  };
+}

@@ -1,0 +1,106 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Deps } from '../../deps.ts';
+import { errorResponses } from '../../lib/schema.ts';
+import {
+  CreateProjectBody,
+  ProjectListResponse,
+  ProjectParams,
+  ProjectResponse,
+  ProjectWithSecretResponse,
+  UpdateProjectBody,
+} from './projects.schemas.ts';
+import * as service from './projects.service.ts';
+
+const tags = ['Admin: projects'];
+const security = [{ adminKey: [] }];
+
+/** Admin API for projects; mounted under /api/admin behind the admin key guard. */
+export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/projects',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Create a project',
+          description:
+            'Registers an integrator project. The response carries `client_secret` this once; Langgan stores only its SHA-256 hash. `redirect_uris` is the allowlist of places the portal may send users back to.',
+          body: CreateProjectBody,
+          response: { 201: ProjectWithSecretResponse, ...errorResponses(400, 401, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const { project, clientSecret } = await service.createProject(deps.db, request.body, deps.clock.now());
+        return reply.status(201).send({ ...service.toProjectResponse(project), client_secret: clientSecret });
+      },
+    );
+
+    app.get(
+      '/projects',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'List projects',
+          description: 'Every project on this Langgan instance, oldest first.',
+          response: { 200: ProjectListResponse, ...errorResponses(401) },
+        },
+      },
+      async () => ({ data: (await service.listProjects(deps.db)).map(service.toProjectResponse) }),
+    );
+
+    app.get(
+      '/projects/:id',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Get a project',
+          description: 'One project by id. The client secret is never returned.',
+          params: ProjectParams,
+          response: { 200: Type.Ref(ProjectResponse), ...errorResponses(400, 401, 404) },
+        },
+      },
+      async (request) => service.toProjectResponse(await service.getProject(deps.db, request.params.id)),
+    );
+
+    app.patch(
+      '/projects/:id',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Update a project',
+          description: 'Changes name, redirect URIs, theme, default locale, grace period or development mode. Only the fields sent change.',
+          params: ProjectParams,
+          body: UpdateProjectBody,
+          response: { 200: Type.Ref(ProjectResponse), ...errorResponses(400, 401, 404, 413, 415) },
+        },
+      },
+      async (request) =>
+        service.toProjectResponse(await service.updateProject(deps.db, request.params.id, request.body, deps.clock.now())),
+    );
+
+    app.post(
+      '/projects/:id/rotate-secret',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Rotate the client secret',
+          description: 'Issues a new client secret, shown once. The old secret stops working immediately.',
+          params: ProjectParams,
+          body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+          response: { 200: ProjectWithSecretResponse, ...errorResponses(400, 401, 404) },
+        },
+      },
+      async (request) => {
+        const { project, clientSecret } = await service.rotateClientSecret(deps.db, request.params.id, deps.clock.now());
+        deps.credentials.invalidate(project.client_id);
+        return { ...service.toProjectResponse(project), client_secret: clientSecret };
+      },
+    );
+  };
+}

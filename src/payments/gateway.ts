@@ -1,0 +1,119 @@
+/**
+ * The payment gateway port, in Langgan's own vocabulary. The Midtrans implementation
+ * lives in ./midtrans/; services depend only on this interface, so tests and the
+ * simulator can stand behind it without the rest of the code knowing.
+ */
+
+/** Our payment statuses. Money never moves backwards: see `isForwardTransition`. */
+export type PaymentStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';
+
+export interface CheckoutItem {
+  /** Stable item id shown on the gateway page, e.g. `plan_pro-monthly` or `proration-credit`. */
+  id: string;
+  /** At most 50 characters (Midtrans' limit). */
+  name: string;
+  /** Integer rupiah; may be negative for a credit line (proration). */
+  price: number;
+  quantity: number;
+}
+
+export interface CheckoutRequest {
+  /** ≤ 50 chars, `[A-Za-z0-9\-_~.]` only; usable once per merchant. */
+  orderId: string;
+  /** Integer rupiah; must equal Σ price × quantity over items. */
+  amount: number;
+  currency: 'IDR';
+  items: CheckoutItem[];
+  customer?: { firstName?: string; email?: string };
+  /** Where the gateway sends the browser after paying (a UX hint only, never fulfilment). */
+  finishUrl: string;
+  /** Lifetime of the payment link. */
+  expiryMinutes: number;
+  /** Ask the gateway to keep a card token for merchant-initiated renewals. */
+  saveCard?: boolean;
+  /** Gateway-side customer id (Midtrans `user_id`), needed with `saveCard`. */
+  userId?: string;
+}
+
+export interface Checkout {
+  /** Gateway token (Snap token). */
+  token: string;
+  /** Opaque URL of the hosted payment page. */
+  redirectUrl: string;
+}
+
+/** What the gateway says about one order, already mapped to our vocabulary. */
+export interface TransactionState {
+  orderId: string;
+  status: PaymentStatus;
+  /** The gateway's own status word (e.g. `settlement`, `capture`), kept for the audit log. */
+  gatewayStatus: string;
+  fraudStatus?: string;
+  /** Integer rupiah parsed from the gateway's `"150000.00"`. */
+  grossAmount: number;
+  currency: string;
+  /** e.g. `credit_card`, `bank_transfer`, `qris`, `gopay`. */
+  paymentType?: string;
+  transactionId?: string;
+  /** Settlement/capture time when paid. */
+  paidAt?: Date;
+  /** Card token for later merchant-initiated charges (only when `saveCard` was asked). */
+  savedTokenId?: string;
+}
+
+export interface ChargeSavedCardRequest {
+  orderId: string;
+  amount: number;
+  currency: 'IDR';
+  items: CheckoutItem[];
+  savedTokenId: string;
+}
+
+export interface PaymentGateway {
+  readonly name: string;
+  createCheckout(request: CheckoutRequest): Promise<Checkout>;
+  /** `null` when the gateway does not know the order (normal right after checkout creation). */
+  getStatus(orderId: string): Promise<TransactionState | null>;
+  cancel(orderId: string): Promise<TransactionState>;
+  expire(orderId: string): Promise<TransactionState>;
+  /** Merchant-initiated charge of a saved card (renewals). */
+  chargeSavedCard(request: ChargeSavedCardRequest): Promise<TransactionState>;
+  /**
+   * Verify an inbound notification body (signature checked in constant time).
+   * Throws `GatewayError` with code `invalid_signature` or `invalid_notification`.
+   * The returned state is the notification's claim; callers confirm it with `getStatus`.
+   */
+  verifyNotification(body: unknown): TransactionState;
+}
+
+/** Errors raised by gateway implementations; never carry the server key. */
+export class GatewayError extends Error {
+  constructor(
+    readonly code:
+      | 'invalid_signature'
+      | 'invalid_notification'
+      | 'gateway_rejected'
+      | 'gateway_unauthorized'
+      | 'gateway_unavailable'
+      | 'gateway_not_found',
+    message: string,
+    readonly details: { httpStatus?: number; statusCode?: string; messages?: string[] } = {},
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+}
+
+const rank: Record<PaymentStatus, number> = { pending: 0, failed: 1, expired: 1, paid: 2, refunded: 3 };
+
+/**
+ * Payments only move forward: pending → paid|failed|expired, paid → refunded.
+ * A late `pending` or `expire` notification after settlement is ignored, and a
+ * terminal failure never turns back into pending. Paid after expired/failed is
+ * allowed because a late settlement really did take the customer's money.
+ */
+export function isForwardTransition(from: PaymentStatus, to: PaymentStatus): boolean {
+  if (from === to) return false;
+  if (to === 'refunded') return from === 'paid';
+  return rank[to] > rank[from];
+}
