@@ -20,3 +20,11 @@ export async function refuseBrowserRequests(request: FastifyRequest): Promise<vo
     );
   }
 }
+
+/** For action endpoints that take no input: an absent or empty JSON object body only. */
+export async function requireNoBody(request: FastifyRequest): Promise<void> {
+  const body = request.body;
+  if (body === undefined || body === null) return;
+  if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return;
+  throw new AppError('invalid_request', 'This endpoint takes no request body');
+}

@@ -18,7 +18,7 @@ function positiveIntegers(text: string | undefined): number[] | undefined {
 /**
  * Reads the standalone simulator's settings:
  * MIDTRANS_SIMULATOR_PORT (3001), MIDTRANS_SIMULATOR_HOST (127.0.0.1), MIDTRANS_SIMULATOR_SERVER_KEY,
- * MIDTRANS_SIMULATOR_NOTIFICATION_URL, MIDTRANS_SIMULATOR_PUBLIC_URL (http://localhost:<port>),
+ * MIDTRANS_SIMULATOR_NOTIFICATION_URL, MIDTRANS_SIMULATOR_PUBLIC_URL (http://localhost:<port>, as browsers reach it),
  * MIDTRANS_SIMULATOR_RETRY_INTERVALS_MS (e.g. `200,1000,3000,9000,21000`), MIDTRANS_SIMULATOR_MERCHANT_ID.
  */
 export function simulatorConfigFromEnv(env: NodeJS.ProcessEnv): SimulatorEnvConfig {
@@ -28,9 +28,11 @@ export function simulatorConfigFromEnv(env: NodeJS.ProcessEnv): SimulatorEnvConf
     port,
     host: env.MIDTRANS_SIMULATOR_HOST || '127.0.0.1',
     serverKey: env.MIDTRANS_SIMULATOR_SERVER_KEY || defaultSimulatorServerKey,
-    publicUrl: env.MIDTRANS_SIMULATOR_PUBLIC_URL || `http://localhost:${port}`,
     logger: true,
   };
+  // With port 0 the address is only known after listening; the listening address is used then.
+  const publicUrl = env.MIDTRANS_SIMULATOR_PUBLIC_URL || (port === 0 ? undefined : `http://localhost:${port}`);
+  if (publicUrl) config.publicUrl = publicUrl;
   if (env.MIDTRANS_SIMULATOR_NOTIFICATION_URL) config.notificationUrl = env.MIDTRANS_SIMULATOR_NOTIFICATION_URL;
   if (env.MIDTRANS_SIMULATOR_MERCHANT_ID) config.merchantId = env.MIDTRANS_SIMULATOR_MERCHANT_ID;
   const retryIntervalsMs = positiveIntegers(env.MIDTRANS_SIMULATOR_RETRY_INTERVALS_MS);

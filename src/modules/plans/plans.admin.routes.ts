@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../deps.ts';
+import { requireNoBody } from '../../http/guards.ts';
 import { errorResponses } from '../../lib/schema.ts';
 import { ProjectParams } from '../projects/projects.schemas.ts';
 import { CreatePlanBody, PlanListQuery, PlanListResponse, PlanParams, PlanResponse, UpdatePlanBody } from './plans.schemas.ts';
@@ -74,13 +75,13 @@ export function planAdminRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     app.post(
       '/projects/:id/plans/:planId/archive',
       {
+        preValidation: requireNoBody,
         schema: {
           tags,
           security,
           summary: 'Archive a plan',
           description: 'Same as PATCH with `{"archived": true}`: hidden from the portal, kept by current subscribers.',
           params: PlanParams,
-          body: Type.Optional(Type.Object({}, { additionalProperties: false })),
           response: { 200: Type.Ref(PlanResponse), ...errorResponses(400, 401, 404) },
         },
       },

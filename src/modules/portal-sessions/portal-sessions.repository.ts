@@ -89,3 +89,69 @@ export async function mintPortalToken(db: Db, i: MintTokenInput): Promise<{ end_
   `.execute(db);
   return result.rows[0];
 }
+
+export interface ConsumeTokenInput {
+  tokenHash: Buffer;
+  sessionId: string;
+  sessionSecretHash: Buffer;
+  now: Date;
+  sessionExpiresAt: Date;
+  /** A redirect_uri appended in the browser; kept only when registered for the project. */
+  requestedRedirectUri: string | null;
+}
+
+export interface OpenedSession {
+  id: string;
+  project_id: string;
+  end_user_id: string;
+  redirect_uri: string | null;
+  locale: string | null;
+  expires_at: Date;
+}
+
+/**
+ * Exchanges a portal token for a portal session in one statement. The conditional
+ * UPDATE (`used_at is null and expires_at > now`) is the single-use guarantee: of two
+ * concurrent exchanges, exactly one sees the row still unused.
+ */
+export async function consumeTokenIntoSession(db: Db, i: ConsumeTokenInput): Promise<OpenedSession | undefined> {
+  const result = await sql<OpenedSession>`
+    with consumed as (
+      update portal_tokens set used_at = ${i.now}::timestamptz
+      where token_hash = ${i.tokenHash} and used_at is null and expires_at > ${i.now}::timestamptz
+      returning project_id, end_user_id, redirect_uri, locale
+    ),
+    chosen as (
+      select consumed.*,
+        case when ${i.requestedRedirectUri}::text is not null
+               and projects.redirect_uris @> jsonb_build_array(${i.requestedRedirectUri}::text)
+             then ${i.requestedRedirectUri}::text
+             else consumed.redirect_uri end as effective_redirect_uri
+      from consumed join projects on projects.id = consumed.project_id
+    )
+    insert into portal_sessions (id, secret_hash, project_id, end_user_id, redirect_uri, locale, expires_at, created_at)
+    select ${i.sessionId}, ${i.sessionSecretHash}, project_id, end_user_id, effective_redirect_uri, locale,
+           ${i.sessionExpiresAt}::timestamptz, ${i.now}::timestamptz
+    from chosen
+    returning id, project_id, end_user_id, redirect_uri, locale, expires_at
+  `.execute(db);
+  return result.rows[0];
+}
+
+export interface TokenRow {
+  project_id: string;
+  redirect_uri: string | null;
+  used_at: Date | null;
+  expires_at: Date;
+  redirect_uris: string[];
+}
+
+/** For explaining a failed exchange: what is known about this token, if anything. */
+export async function findToken(db: Db, tokenHash: Buffer): Promise<TokenRow | undefined> {
+  return db
+    .selectFrom('portal_tokens')
+    .innerJoin('projects', 'projects.id', 'portal_tokens.project_id')
+    .select(['portal_tokens.project_id', 'portal_tokens.redirect_uri', 'portal_tokens.used_at', 'portal_tokens.expires_at', 'projects.redirect_uris'])
+    .where('portal_tokens.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}

@@ -62,3 +62,43 @@ export async function createPortalSession(deps: Deps, body: CreatePortalSessionB
     expires_in: PORTAL_TOKEN_TTL_SECONDS,
   };
 }
+
+/** A portal session lasts 30 minutes (the cookie's Max-Age matches). */
+export const PORTAL_SESSION_TTL_SECONDS = 30 * 60;
+
+export type ExchangeResult =
+  | { ok: true; sessionSecret: string; session: repo.OpenedSession }
+  | { ok: false; reason: 'unknown' | 'used' | 'expired'; backToAppUrl: string | null };
+
+/**
+ * Swaps a single-use portal token for a server-side portal session. The session secret
+ * goes into the httpOnly cookie; only its SHA-256 is stored. A failed exchange says why
+ * and, when a registered redirect_uri is known, where "Back to app" can lead.
+ */
+export async function exchangePortalToken(
+  deps: Deps,
+  token: string,
+  requestedRedirectUri: string | null,
+): Promise<ExchangeResult> {
+  const now = deps.clock.now();
+  const tokenHash = sha256(token);
+  const sessionSecret = randomToken(32);
+  const session = await repo.consumeTokenIntoSession(deps.db, {
+    tokenHash,
+    sessionId: newId('ps'),
+    sessionSecretHash: sha256(sessionSecret),
+    now,
+    sessionExpiresAt: new Date(now.getTime() + PORTAL_SESSION_TTL_SECONDS * 1000),
+    requestedRedirectUri,
+  });
+  if (session) return { ok: true, sessionSecret, session };
+
+  const known = await repo.findToken(deps.db, tokenHash);
+  if (!known) return { ok: false, reason: 'unknown', backToAppUrl: null };
+  const registered = requestedRedirectUri && known.redirect_uris.includes(requestedRedirectUri) ? requestedRedirectUri : null;
+  return {
+    ok: false,
+    reason: known.used_at ? 'used' : 'expired',
+    backToAppUrl: registered ?? known.redirect_uri,
+  };
+}

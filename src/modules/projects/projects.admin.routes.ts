@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../deps.ts';
+import { requireNoBody } from '../../http/guards.ts';
 import { errorResponses } from '../../lib/schema.ts';
 import {
   CreateProjectBody,
@@ -86,13 +87,13 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     app.post(
       '/projects/:id/rotate-secret',
       {
+        preValidation: requireNoBody,
         schema: {
           tags,
           security,
           summary: 'Rotate the client secret',
           description: 'Issues a new client secret, shown once. The old secret stops working immediately.',
           params: ProjectParams,
-          body: Type.Optional(Type.Object({}, { additionalProperties: false })),
           response: { 200: ProjectWithSecretResponse, ...errorResponses(400, 401, 404) },
         },
       },

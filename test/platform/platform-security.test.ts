@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { createProject, createSession, type TestProject } from '../support/factories.ts';
+import { http, rawRequest } from '../support/http.ts';
+
+let t: TestApp;
+let a: TestProject;
+let b: TestProject;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  a = await createProject(t.url, { name: 'Project A' });
+  b = await createProject(t.url, { name: 'Project B' });
+  await createSession(t.url, b, 'b-user');
+});
+afterAll(() => t.close());
+
+const sessions = '/api/platform/portal/sessions';
+
+describe('client credentials', () => {
+  it('answers an unknown client and a wrong secret with the identical 401', async () => {
+    const unknown = await http(t.url, 'POST', sessions, { body: { client_id: 'cli_nobody', client_secret: a.clientSecret, end_user_id: 'u' } });
+    const wrong = await http(t.url, 'POST', sessions, { body: { client_id: a.clientId, client_secret: `${a.clientSecret}x`, end_user_id: 'u' } });
+    const otherProjectsSecret = await http(t.url, 'POST', sessions, { body: { client_id: a.clientId, client_secret: b.clientSecret, end_user_id: 'u' } });
+    for (const res of [unknown, wrong, otherProjectsSecret]) {
+      expect(res.status).toBe(401);
+      expect(res.text).toBe(unknown.text);
+    }
+    expect(unknown.body.error.code).toBe('invalid_credentials');
+  });
+
+  it('refuses the old secret immediately after rotation, even on the cached hot path', async () => {
+    const p = await createProject(t.url);
+    expect((await createSession(t.url, p, 'rot')).status).toBe(200); // warms the credential cache
+    const rotated = await http(t.url, 'POST', `/api/admin/projects/${p.id}/rotate-secret`, { admin: true });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.client_secret).not.toBe(p.clientSecret);
+    expect((await createSession(t.url, p, 'rot')).status).toBe(401);
+    expect((await http(t.url, 'GET', '/api/platform/plans', { basic: p.creds })).status).toBe(401);
+    const fresh = { ...p, clientSecret: rotated.body.client_secret };
+    expect((await createSession(t.url, fresh, 'rot')).status).toBe(200);
+  });
+
+  it('rejects a stale cached hash after a rotation done by another instance', async () => {
+    const p = await createProject(t.url);
+    expect((await createSession(t.url, p, 'other-instance')).status).toBe(200);
+    // Another instance rotates: this instance's cache is not told.
+    await t.database.db.updateTable('projects').set({ client_secret_hash: Buffer.alloc(32, 7) }).where('id', '=', p.id).execute();
+    expect((await createSession(t.url, p, 'other-instance')).status).toBe(401);
+  });
+
+  it('accepts HTTP Basic on read endpoints and refuses malformed Basic', async () => {
+    expect((await http(t.url, 'GET', '/api/platform/plans', { basic: a.creds })).status).toBe(200);
+    const malformed = await http(t.url, 'GET', '/api/platform/plans', { headers: { authorization: 'Basic !!!' } });
+    expect(malformed.status).toBe(401);
+    const none = await http(t.url, 'GET', '/api/platform/plans');
+    expect(none.status).toBe(401);
+    expect(none.body.error.message).toMatch(/client credentials are required/i);
+  });
+});
+
+describe('browser requests are refused', () => {
+  const body = () => ({ client_id: a.clientId, client_secret: a.clientSecret, end_user_id: 'browser' });
+  it.each([
+    ['Sec-Fetch-Site', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' }],
+    ['Sec-Fetch-Mode navigate', { 'sec-fetch-mode': 'navigate' }],
+    ['Sec-Fetch-Dest', { 'sec-fetch-dest': 'empty' }],
+    ['Origin', { origin: 'https://evil.example' }],
+  ])('refuses a request carrying %s with 403 explaining where client_secret belongs', async (_name, headers) => {
+    const res = await rawRequest(t.url, 'POST', sessions, { 'content-type': 'application/json', ...headers }, JSON.stringify(body()));
+    expect(res.status).toBe(403);
+    const error = JSON.parse(res.text).error;
+    expect(error.code).toBe('browser_request_forbidden');
+    expect(error.message).toMatch(/client_secret.*backend/);
+  });
+
+  it('accepts Node fetch, which itself sends sec-fetch-mode: cors (the seed snippet)', async () => {
+    const res = await fetch(t.url + sessions, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body()),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('never sends CORS headers, not even to a preflight', async () => {
+    const preflight = await fetch(t.url + sessions, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBeGreaterThanOrEqual(400);
+    const res = await http(t.url, 'POST', sessions, { body: body(), headers: { origin: 'https://evil.example' } });
+    for (const r of [preflight.headers, res.headers]) {
+      expect([...r.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
+    }
+  });
+});
+
+describe('tenant isolation', () => {
+  it("never lets project A read project B's end users", async () => {
+    const res = await http(t.url, 'GET', '/api/platform/end-users/b-user/subscription', { basic: a.creds });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('end_user_not_found');
+    expect((await http(t.url, 'GET', '/api/platform/end-users/b-user/subscription', { basic: b.creds })).status).toBe(200);
+  });
+
+  it("creating a session with A's credentials for B's end user id makes A's own end user", async () => {
+    const res = await createSession(t.url, a, 'b-user');
+    expect(res.status).toBe(200);
+    const users = await t.database.db.selectFrom('end_users').select(['project_id']).where('external_id', '=', 'b-user').execute();
+    expect(users.map((u) => u.project_id).sort()).toEqual([a.id, b.id].sort());
+    const tokenRow = await t.database.db
+      .selectFrom('portal_tokens')
+      .innerJoin('end_users', 'end_users.id', 'portal_tokens.end_user_id')
+      .select(['portal_tokens.project_id', 'end_users.project_id as user_project'])
+      .where('end_users.external_id', '=', 'b-user')
+      .execute();
+    for (const row of tokenRow) expect(row.project_id).toBe(row.user_project);
+  });
+
+  it("lists only the caller's own plans", async () => {
+    const res = await http(t.url, 'GET', '/api/platform/plans', { basic: a.creds });
+    expect(res.body.data.map((p: { id: string }) => p.id).sort()).toEqual(Object.values(a.plans).map((p) => p.id).sort());
+  });
+});
+
+describe('rate limits', () => {
+  it('limits session creation per client_id with 429 and Retry-After', async () => {
+    const limited = await startTestApp({ env: { RATE_LIMIT_SESSIONS_PER_CLIENT: '3', RATE_LIMIT_SESSIONS_PER_IP: '1000' } });
+    try {
+      const p = await createProject(limited.url);
+      const other = await createProject(limited.url);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await createSession(limited.url, p, `rl-${i}`)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const res = await createSession(limited.url, p, 'rl-x');
+      expect(res.body.error.code).toBe('rate_limited');
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Another client is counted separately.
+      expect((await createSession(limited.url, other, 'rl-other')).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits session creation per IP across clients', async () => {
+    const limited = await startTestApp({ env: { RATE_LIMIT_SESSIONS_PER_IP: '2' } });
+    try {
+      const p = await createProject(limited.url);
+      const q = await createProject(limited.url);
+      expect((await createSession(limited.url, p, 'ip-1')).status).toBe(200);
+      expect((await createSession(limited.url, q, 'ip-2')).status).toBe(200);
+      const third = await createSession(limited.url, q, 'ip-3');
+      expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).toMatch(/^\d+$/);
+      // Bad credentials are counted too: guessing secrets is rate limited.
+      const guess = await http(limited.url, 'POST', sessions, { body: { client_id: p.clientId, client_secret: 'guess', end_user_id: 'x' } });
+      expect(guess.status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { buildApp, type AppOptions } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createDeps, type Deps } from '../../src/deps.ts';
+import { FrozenClock } from '../../src/lib/clock.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export const TEST_ADMIN_KEY = 'adm_test_key_0123456789abcdefghijkl';
+
+export interface TestApp {
+  /** Base URL of the real HTTP listener (127.0.0.1, random port). */
+  url: string;
+  app: FastifyInstance;
+  deps: Deps;
+  clock: FrozenClock;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real application on a real port over a fresh database, with a frozen
+ * clock. `env` overrides configuration variables exactly as the environment would.
+ */
+export async function startTestApp(
+  options: { env?: Record<string, string>; appOptions?: AppOptions; database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const clock = new FrozenClock();
+  // PUBLIC_URL defaults to http://localhost:$PORT, so pick the port before building.
+  const port = await freePort();
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    PORT: String(port),
+    ...options.env,
+  });
+  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock });
+  const app = await buildApp(deps, options.appOptions);
+  await app.listen({ port, host: '127.0.0.1' });
+  const address = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    app,
+    deps,
+    clock,
+    database,
+    async close() {
+      await app.close();
+      if (!options.database) await database.destroy();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
