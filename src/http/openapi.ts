@@ -40,7 +40,22 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
 
   await app.register(swaggerUi, {
     routePrefix: '/docs',
+    // Strict, self-only policy (the plugin's default allows any https: style and font).
     staticCSP: true,
+    transformStaticCSP: () =>
+      [
+        "default-src 'self'",
+        "base-uri 'self'",
+        `connect-src 'self' ${new URL(config.publicUrl).origin}`,
+        "font-src 'self' data:",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "script-src 'self'",
+        // Swagger UI (React) sets style attributes at run time.
+        "style-src 'self' 'unsafe-inline'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+      ].join('; '),
     uiConfig: { tryItOutEnabled: true, deepLinking: true, displayRequestDuration: true, persistAuthorization: false },
   });
 

@@ -74,7 +74,15 @@ function registerJsonParserAllowingEmptyBody(app: FastifyInstance): void {
 }
 
 export function buildSimulator(options: SimulatorOptions): MidtransSimulator {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Router-level errors (malformed URL, over-long path parameter) get the same shapes as the rest.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.statusCode ?? 400;
+      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'Request path parameter is too long' : 'Malformed request URL';
+      void sendShapedError(request, reply, status, message);
+    },
+  });
   const store = new SimulatorStore();
   const notifier = new Notifier({
     retryIntervalsMs: options.retryIntervalsMs ?? defaultRetryIntervalsMs,

@@ -53,10 +53,9 @@ export interface TransitionEffects {
   issueSavedToken(transaction: Transaction, payment: Payment): void;
 }
 
-function firstPayment(transaction: Transaction, target: TransitionTarget, now: Date): Payment {
+function firstPayment(transaction: Transaction, target: TransitionTarget, snapshot: StatusSnapshot): Payment {
   const method = methodFor(undefined, target);
-  const snapshot = snapshotFor(target, now);
-  const payment: Payment = { method, transactionId: newTransactionId(), transactionTime: now, current: snapshot, history: [] };
+  const payment: Payment = { method, transactionId: newTransactionId(), transactionTime: snapshot.at, current: snapshot, history: [] };
   if (method === 'bank_transfer') {
     const bank = target.bank ?? 'bca';
     payment.va = { bank, number: newVaNumber(bank) };
@@ -77,9 +76,10 @@ function snapshotFor(target: TransitionTarget, now: Date): StatusSnapshot {
 export function applyTransition(transaction: Transaction, target: TransitionTarget, effects: TransitionEffects): TransitionResult {
   const problem = transitionProblem(transaction.payment, target);
   if (problem) return { ok: false, reason: problem };
-  const payment = transaction.payment ?? firstPayment(transaction, target, effects.now);
-  payment.current = snapshotFor(target, effects.now);
-  payment.history.push(payment.current);
+  const snapshot = snapshotFor(target, effects.now);
+  const payment = transaction.payment ?? firstPayment(transaction, target, snapshot);
+  payment.current = snapshot;
+  payment.history.push(snapshot);
   const paid = payment.current.transactionStatus === 'settlement' ||
     (payment.current.transactionStatus === 'capture' && payment.current.fraudStatus === 'accept');
   if (paid && payment.method === 'credit_card' && transaction.saveCard && !payment.card?.savedTokenId) {

@@ -76,7 +76,10 @@ export interface PaymentGateway {
   getStatus(orderId: string): Promise<TransactionState | null>;
   cancel(orderId: string): Promise<TransactionState>;
   expire(orderId: string): Promise<TransactionState>;
-  /** Merchant-initiated charge of a saved card (renewals). */
+  /**
+   * Merchant-initiated charge of a saved card (renewals). A decline is a result, not an error:
+   * it resolves with status `failed`; protocol errors (e.g. unknown or expired token) throw.
+   */
   chargeSavedCard(request: ChargeSavedCardRequest): Promise<TransactionState>;
   /**
    * Verify an inbound notification body (signature checked in constant time).

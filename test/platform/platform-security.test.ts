@@ -74,6 +74,27 @@ describe('browser requests are refused', () => {
     expect(error.message).toMatch(/client_secret.*backend/);
   });
 
+  it.each([
+    ['same-site', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'cors', origin: 'https://app.localhost' }],
+    ['same-origin claimed with a foreign Origin', { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', origin: 'https://evil.example' }],
+    ['same-origin form post (no-cors)', { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'no-cors' }],
+  ])('refuses %s', async (_name, headers) => {
+    const res = await rawRequest(t.url, 'POST', sessions, { 'content-type': 'application/json', ...headers }, JSON.stringify(body()));
+    expect(res.status).toBe(403);
+  });
+
+  it("allows Langgan's own same-origin pages (the /docs playground)", async () => {
+    const host = new URL(t.url).host;
+    const res = await rawRequest(
+      t.url,
+      'POST',
+      sessions,
+      { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', origin: t.url, host },
+      JSON.stringify(body()),
+    );
+    expect(res.status).toBe(200);
+  });
+
   it('accepts Node fetch, which itself sends sec-fetch-mode: cors (the seed snippet)', async () => {
     const res = await fetch(t.url + sessions, {
       method: 'POST',

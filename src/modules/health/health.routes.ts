@@ -9,10 +9,12 @@ const tags = ['Operations'];
 
 export function healthRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   return async (app) => {
+    // Probes hit these constantly: log them only at warn and above (or not at all when silent).
+    const logLevel = deps.config.logLevel === 'silent' ? 'silent' : 'warn';
     app.get(
       '/healthz',
       {
-        logLevel: 'warn',
+        logLevel,
         schema: {
           tags,
           summary: 'Liveness',
@@ -26,7 +28,7 @@ export function healthRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     app.get(
       '/readyz',
       {
-        logLevel: 'warn',
+        logLevel,
         schema: {
           tags,
           summary: 'Readiness',

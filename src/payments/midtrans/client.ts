@@ -7,7 +7,7 @@ import {
   type PaymentGateway,
   type TransactionState,
 } from '../gateway.ts';
-import { createMidtransHttp, failingStatus, gatewayErrorFor, errorMessagesOf, type MidtransCall, type MidtransReply } from './http.ts';
+import { createMidtransHttp, errorMessagesOf, failingStatus, gatewayErrorFor, type MidtransReply } from './http.ts';
 import { verifySignature } from './signature.ts';
 import { isJsonObject, readTransactionState, type JsonObject } from './transaction-state.ts';
 
@@ -23,7 +23,10 @@ export interface MidtransGatewayOptions {
   maxRetries?: number;
   /** First backoff delay, doubled for each further retry. Default 250 ms. */
   retryDelayMs?: number;
-  /** Sent as `X-Override-Notification` on Snap create, replacing the dashboard notification URL. */
+  /**
+   * Sent as `X-Override-Notification` on Snap create and on `/v2/charge`, replacing the dashboard
+   * notification URL for those transactions.
+   */
   notificationUrl?: string;
   fetch?: typeof globalThis.fetch;
 }
@@ -77,6 +80,7 @@ export function createMidtransGateway(options: MidtransGatewayOptions): PaymentG
     fetch: options.fetch ?? globalThis.fetch,
   });
 
+  const notificationHeaders: Record<string, string> = options.notificationUrl ? { 'X-Override-Notification': options.notificationUrl } : {};
   const orderPath = (orderId: string, action: string) => `${coreBaseUrl}/v2/${encodeURIComponent(orderId)}/${action}`;
 
   function unexpectedResponse(label: string, problem: string): GatewayError {
@@ -121,9 +125,7 @@ export function createMidtransGateway(options: MidtransGatewayOptions): PaymentG
 
     async createCheckout(request: CheckoutRequest): Promise<Checkout> {
       const label = 'POST /snap/v1/transactions';
-      const call: MidtransCall = { method: 'POST', url: `${snapBaseUrl}/transactions`, label, body: snapTransactionBody(request) };
-      if (options.notificationUrl) call.headers = { 'X-Override-Notification': options.notificationUrl };
-      const reply = await http.send(call);
+      const reply = await http.send({ method: 'POST', url: `${snapBaseUrl}/transactions`, label, body: snapTransactionBody(request), headers: notificationHeaders });
       const status = failingStatus(reply);
       if (status !== undefined) {
         // Retrying with the same order_id is safe, but a "duplicate" answer on a retry may mean our
@@ -158,7 +160,7 @@ export function createMidtransGateway(options: MidtransGatewayOptions): PaymentG
         item_details: itemDetails(request.items),
         credit_card: { token_id: request.savedTokenId, initiated_by: 'merchant' },
       };
-      const reply = await http.send({ method: 'POST', url: `${coreBaseUrl}/v2/charge`, label, body });
+      const reply = await http.send({ method: 'POST', url: `${coreBaseUrl}/v2/charge`, label, body, headers: notificationHeaders });
       const status = failingStatus(reply);
       if (status === undefined) return stateFrom(reply, label);
       if (reply.afterAmbiguousAttempt && isDuplicateOrderReply(reply, status)) {

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_SIMULATOR_SERVER_KEY, loadConfig } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults in development', () => {
+    const c = loadConfig({});
+    expect(c.env).toBe('development');
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.dataDir).toBe('./.data');
+    expect(c.logLevel).toBe('info');
+    expect(c.demo).toBe(true);
+    expect(c.midtrans.simulatorPort).toBe(3001);
+    expect(c.midtrans.simulatorServerKey).toBe(DEFAULT_SIMULATOR_SERVER_KEY);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('generates an admin key in development and says so', () => {
+    const a = loadConfig({});
+    const b = loadConfig({});
+    expect(a.adminApiKeyGenerated).toBe(true);
+    expect(a.adminApiKey).toMatch(/^adm_[A-Za-z0-9_-]{32}$/);
+    expect(a.adminApiKey).not.toBe(b.adminApiKey);
+  });
+
+  it('follows PORT into the default PUBLIC_URL and strips a trailing slash from PUBLIC_URL', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://billing.example.com/' }).publicUrl).toBe('https://billing.example.com');
+  });
+
+  it('turns the demo off in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ADMIN_API_KEY: 'k'.repeat(32) }).demo).toBe(false);
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production' }, 'ADMIN_API_KEY', /required when NODE_ENV=production/],
+    [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY', /at least 24/],
+    [{ PORT: 'abc' }, 'PORT', /whole number/],
+    [{ PORT: '70000' }, 'PORT', /between 0 and 65535/],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL', /absolute URL/],
+    [{ PUBLIC_URL: 'ftp://x.example' }, 'PUBLIC_URL', /http\(s\)/],
+    [{ PUBLIC_URL: 'https://x.example/?a=1' }, 'PUBLIC_URL', /query string/],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV', /one of/],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY', /true or false/],
+    [{ RATE_LIMIT_SESSIONS_PER_CLIENT: '0' }, 'RATE_LIMIT_SESSIONS_PER_CLIENT', /between/],
+    [{ MIDTRANS_ENV: 'live' }, 'MIDTRANS_ENV', /sandbox, production/],
+    [{ MIDTRANS_API_URL: 'api.midtrans.com' }, 'MIDTRANS_API_URL', /absolute URL/],
+  ])('refuses %o naming %s', (env, variable, problem) => {
+    let error: unknown;
+    try {
+      loadConfig(env as Record<string, string>);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message).toMatch(new RegExp(`^${variable} `));
+    expect((error as ConfigError).message).toMatch(problem);
+  });
+});
