@@ -19,7 +19,7 @@ export function healthRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Liveness',
           description: 'Answers 200 while the process is up. Touches nothing else.',
-          response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+          response: { 200: Type.Object({ status: Type.Literal('ok') }, { examples: [{ status: 'ok' }] }) },
         },
       },
       async () => ({ status: 'ok' as const }),
@@ -34,7 +34,10 @@ export function healthRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           summary: 'Readiness',
           description: 'Answers 200 when the database answers a query; 503 otherwise. Point load balancers here.',
           response: {
-            200: Type.Object({ status: Type.Literal('ok'), database: Type.String({ examples: ['postgres'] }) }),
+            200: Type.Object(
+              { status: Type.Literal('ok'), database: Type.String() },
+              { examples: [{ status: 'ok', database: 'postgres' }] },
+            ),
             ...errorResponses(503),
           },
         },

@@ -84,8 +84,25 @@ export const PlanResponse = Type.Object(
     archived: Type.Boolean(),
     created_at: Type.String({ format: 'date-time' }),
   },
-  { $id: 'Plan' },
+  { $id: 'Plan', examples: [planExample()] },
 );
+
+function planExample() {
+  return {
+    id: 'plan_Vb7mQ2x9Lk0pR4sT8wYz1A',
+    code: 'pro',
+    name: 'Pro',
+    description: 'For growing teams',
+    price: 150000,
+    currency: 'IDR',
+    interval: 'month',
+    features: ['Unlimited notes', 'Priority support'],
+    sort_order: 1,
+    is_default: false,
+    archived: false,
+    created_at: '2026-11-24T01:00:00.000Z',
+  };
+}
 export type PlanResponse = Static<typeof PlanResponse>;
 
-export const PlanListResponse = Type.Object({ data: Type.Array(Type.Ref('Plan')) });
+export const PlanListResponse = Type.Object({ data: Type.Array(Type.Ref('Plan')) }, { examples: [{ data: [planExample()] }] });

@@ -81,15 +81,34 @@ export const ProjectResponse = Type.Object(
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
   },
-  { $id: 'Project' },
+  { $id: 'Project', examples: [projectExample()] },
 );
+
+function projectExample() {
+  return {
+    id: 'prj_3kTMd9zQ0m1xYbq8Wv2c1A',
+    name: 'Acme Notes',
+    client_id: 'cli_Xs8d0PqW2r9LmZ1bVt7u3g',
+    redirect_uris: ['https://myapp.com/dashboard'],
+    theme_config: { colors: { primary: '#4f46e5' }, font_family: 'system', border_radius: 8, mode: 'light' },
+    currency: 'IDR',
+    default_locale: 'en',
+    grace_period_days: 3,
+    development_mode: false,
+    created_at: '2026-11-24T01:00:00.000Z',
+    updated_at: '2026-11-24T01:00:00.000Z',
+  };
+}
 export type ProjectResponse = Static<typeof ProjectResponse>;
 
-export const ProjectWithSecretResponse = Type.Composite([
-  Type.Omit(ProjectResponse, []),
-  Type.Object({
-    client_secret: Type.String({ description: 'Shown this once; Langgan keeps only its SHA-256 hash.' }),
-  }),
-]);
+export const ProjectWithSecretResponse = Type.Composite(
+  [
+    Type.Omit(ProjectResponse, []),
+    Type.Object({
+      client_secret: Type.String({ description: 'Shown this once; Langgan keeps only its SHA-256 hash.' }),
+    }),
+  ],
+  { examples: [{ ...projectExample(), client_secret: 'lgs_q0V8hH2Zr6c1Jm9XwTt3bPnA5uYk7eLsD4fG8iO2aQ' }] },
+);
 
-export const ProjectListResponse = Type.Object({ data: Type.Array(Type.Ref('Project')) });
+export const ProjectListResponse = Type.Object({ data: Type.Array(Type.Ref('Project')) }, { examples: [{ data: [projectExample()] }] });
