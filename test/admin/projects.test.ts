@@ -448,6 +448,8 @@ describe('admin projects — errors', () => {
       ['a URL with a #fragment', ['https://app.example.com/dashboard#section'], `redirect_uris.0 ${URL_MESSAGE}`],
       ['a bare # fragment', ['https://app.example.com/#'], `redirect_uris.0 ${URL_MESSAGE}`],
       ['a scheme with no host', ['https://'], `redirect_uris.0 ${URL_MESSAGE}`],
+      // RFC 9110 §4.2.1: an http(s) URI with an empty host is invalid and must be rejected.
+      ['an empty host followed by a path (https:///path)', ['https:///path'], `redirect_uris.0 ${URL_MESSAGE}`],
       ['a URL with spaces', ['https://app.example.com/a b'], `redirect_uris.0 ${URL_MESSAGE}`],
       ['a URL with a newline', ['https://app.example.com/\nSet-Cookie: x=1'], `redirect_uris.0 ${URL_MESSAGE}`],
       ['a bad second entry', ['https://ok.example.com/', 'ftp://bad.example.com/'], `redirect_uris.1 ${URL_MESSAGE}`],
@@ -624,6 +626,20 @@ describe('admin projects — errors', () => {
       const after = await projectRow(p.body.id);
       expect(after.theme_config).toEqual({ colors: { primary: '#4f46e5' } });
       expect(after.updated_at.getTime()).toBe(before.updated_at.getTime());
+    });
+  });
+
+  describe('strings PostgreSQL cannot store are refused as 400, never a 500', () => {
+    it('refuses a NUL character (U+0000) in the name on create, naming the field', async () => {
+      const before = await countRows('projects');
+      expectError(await create(validProject({ name: 'Acme\u0000Notes' })), 400, 'invalid_request', /^name /);
+      expect(await countRows('projects')).toBe(before);
+    });
+
+    it('refuses a NUL character (U+0000) in the name on PATCH, naming the field, and changes nothing', async () => {
+      const before = await snapshot();
+      expectError(await patch(shared.id, { name: '\u0000' }), 400, 'invalid_request', /^name /);
+      expect(await snapshot()).toBe(before);
     });
   });
 

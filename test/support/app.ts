@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
 import { FrozenClock } from '../../src/lib/clock.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { freePort } from './ports.ts';
 
 export const TEST_ADMIN_KEY = 'adm_test_key_0123456789abcdefghijkl';
 
@@ -50,16 +51,4 @@ export async function startTestApp(
       if (!options.database) await database.destroy();
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports.ts';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** `npm start` is `tsx src/main.ts`: run exactly that as a child process. */
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const ready = async (pattern: RegExp, timeoutMs = 60_000) => {
+    const until = Date.now() + timeoutMs;
+    while (!pattern.test(output)) {
+      if (Date.now() > until || child.exitCode !== null) throw new Error(`did not see ${pattern}:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { child, exited, ready, output: () => output };
+}
+
+describe('the service process', { timeout: 120_000 }, () => {
+  it('starts on PGlite with the seeded demo, prints its URLs once, serves /demo, and shuts down cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'langgan-main-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const simulatorPort = await freePort();
+    const app = start({ PORT: String(port), DATA_DIR: dataDir, MIDTRANS_SIMULATOR_PORT: String(simulatorPort) });
+    await app.ready(/Langgan is running/);
+    const out = app.output();
+    expect(out).toContain(`http://localhost:${port}/docs`);
+    expect(out).toContain(`http://localhost:${port}/demo`);
+    expect(out).toMatch(/ADMIN_API_KEY \(generated for this run; set it to keep one\): adm_/);
+    const secret = /Demo client_secret:\s+(lgs_\S+)/.exec(out)![1]!;
+    // The printed secret is the real one...
+    const plans = await fetch(`http://127.0.0.1:${port}/api/platform/plans`, {
+      headers: { authorization: `Basic ${Buffer.from(`cli_demo:${secret}`).toString('base64')}` },
+    });
+    expect(plans.status).toBe(200);
+    expect(((await plans.json()) as { data: { code: string; price: number }[] }).data.map((p) => [p.code, p.price])).toEqual([
+      ['free', 0],
+      ['pro', 150000],
+      ['business', 450000],
+    ]);
+    // ...and the demo app's "Manage billing" does the server-to-server call and redirects.
+    const billing = await fetch(`http://127.0.0.1:${port}/demo/billing`, { redirect: 'manual' });
+    expect(billing.status).toBe(303);
+    expect(billing.headers.get('location')).toMatch(
+      new RegExp(`^http://localhost:${port}/portal\\?session=[A-Za-z0-9_-]{43}&redirect_uri=`),
+    );
+    expect(app.output()).not.toContain('session=');  // portal tokens never reach the logs
+
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    expect(app.output()).toMatch(/shutting down/);
+  });
+
+  it('keeps the demo project across restarts on the same DATA_DIR, re-issuing its secret', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'langgan-main-'));
+    dirs.push(dataDir);
+    const secrets: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const port = await freePort();
+      const app = start({ PORT: String(port), DATA_DIR: dataDir, MIDTRANS_SIMULATOR_PORT: String(await freePort()) });
+      await app.ready(/Langgan is running/);
+      secrets.push(/Demo client_secret:\s+(lgs_\S+)/.exec(app.output())![1]!);
+      const plans = await fetch(`http://127.0.0.1:${port}/api/platform/plans`, {
+        headers: { authorization: `Basic ${Buffer.from(`cli_demo:${secrets[run]}`).toString('base64')}` },
+      });
+      expect(((await plans.json()) as { data: unknown[] }).data).toHaveLength(3);
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+    }
+    expect(secrets[0]).not.toBe(secrets[1]);
+  });
+
+  it('refuses to start on a bad variable, naming it', async () => {
+    const app = start({ PORT: 'abc' });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('Configuration error: PORT must be a whole number, got "abc"');
+  });
+
+  it('refuses to start in production without ADMIN_API_KEY', async () => {
+    const app = start({ NODE_ENV: 'production', DATABASE_URL: 'postgres://127.0.0.1:1/none' });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('ADMIN_API_KEY is required when NODE_ENV=production');
+  });
+});
