@@ -8,7 +8,8 @@ import { registerErrorHandling } from './http/error-handler.ts';
 import { refuseBrowserRequests } from './http/guards.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { limiter, registerRateLimiting } from './http/rate-limit.ts';
-import { validatorCompiler } from './http/validation.ts';
+import { findNulCharacter, validatorCompiler } from './http/validation.ts';
+import { AppError } from './lib/errors.ts';
 import { ErrorResponse } from './lib/schema.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
 import type { DemoCredentials } from './demo/seed.ts';
@@ -56,6 +57,11 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.addSchema(ErrorResponse);
   app.addSchema(ProjectResponse);
   app.addSchema(PlanResponse);
+
+  app.addHook('preValidation', async (request) => {
+    const field = findNulCharacter(request.body);
+    if (field) throw new AppError('invalid_request', `${field} must not contain the NUL character (U+0000)`);
+  });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

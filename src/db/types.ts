@@ -13,7 +13,7 @@ export interface ThemeConfig {
 
 export type Locale = 'en' | 'id';
 export type PlanInterval = 'month' | 'year';
-export type SubscriptionStatus = 'active' | 'past_due' | 'canceled';
+export type SubscriptionStatus = 'incomplete' | 'active' | 'past_due' | 'canceled';
 export type PaymentStatusColumn = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';
 export type EventSource = 'portal' | 'api' | 'admin' | 'scheduler' | 'gateway' | 'system';
 
@@ -102,9 +102,14 @@ export interface PaymentsTable {
   payment_method: string | null;
   expires_at: Timestamp;
   paid_at: Timestamp | null;
+  source: ColumnType<PaymentSource, PaymentSource | undefined, PaymentSource>;
+  next_check_at: Timestamp | null;
+  failure_reason: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
+
+export type PaymentSource = 'portal' | 'api' | 'admin' | 'scheduler';
 
 export interface PortalTokensTable {
   token_hash: Buffer;

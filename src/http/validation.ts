@@ -63,3 +63,27 @@ function article(type: string): string {
     .map((t) => words[t] ?? t)
     .join(' or ');
 }
+
+/**
+ * PostgreSQL text cannot hold U+0000, so a NUL anywhere in a JSON body would fail at the
+ * database as a 500. Refuse it up front, naming the field.
+ */
+export function findNulCharacter(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findNulCharacter(item, path ? `${path}.${i}` : String(i));
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const here = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) return here;
+      const found = findNulCharacter(item, here);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

@@ -705,7 +705,7 @@ describe('admin plans — security', () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => createPlan(p.id, validPlan({ code: 'race' }))));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
-    for (const r of results.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('plan_code_taken');
+    for (const r of results.filter((x) => x.status === 409)) expect((r.body as unknown as { error: { code: string } }).error.code).toBe('plan_code_taken');
     expect(await planRows(p.id)).toHaveLength(1);
   });
 

@@ -12,7 +12,7 @@ describe('migrations', () => {
   it('apply once on an empty database and are a no-op the second time', async () => {
     const d = await createTestDatabase({ migrate: false });
     cleanup.push(d);
-    expect(await migrate(d.db)).toEqual(['0001_initial']);
+    expect(await migrate(d.db)).toEqual(['0001_initial', '0002_payments_lifecycle']);
     expect(await migrate(d.db)).toEqual([]);
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(d.db);
@@ -31,9 +31,9 @@ describe('migrations', () => {
       : Array.from({ length: 4 }, () => ({ db: d.db, close: async () => {} }));
     try {
       const applied = await Promise.all(instances.map((i) => migrate(i.db)));
-      expect(applied.flat()).toEqual(['0001_initial']);
+      expect(applied.flat()).toEqual(['0001_initial', '0002_payments_lifecycle']);
       const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(d.db);
-      expect(rows.rows.map((r) => r.name)).toEqual(['0001_initial']);
+      expect(rows.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_payments_lifecycle']);
     } finally {
       await Promise.all(instances.map((i) => i.close()));
     }

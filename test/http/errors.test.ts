@@ -68,6 +68,12 @@ describe('bad request bodies get a clear 4xx naming the problem', () => {
     expect(res.body.error.message).toBe('end_user_id must be a string');
   });
 
+  it('a NUL character in any text field is a 400 naming it, not a database 500', async () => {
+    const res = await http(t.url, 'POST', sessions, { body: { ...good(), name: 'Ana\u0000' } });
+    expectCleanError(res, 400, 'invalid_request');
+    expect(res.body.error.message).toBe('name must not contain the NUL character (U+0000)');
+  });
+
   it('bad optional values name the field', async () => {
     const email = await http(t.url, 'POST', sessions, { body: { ...good(), email: 'not-an-email' } });
     expect(email.body.error.message).toMatch(/^email /);

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.ts';
+import * as m0002 from './0002_payments_lifecycle.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -7,6 +8,7 @@ import * as m0001 from './0001_initial.ts';
  */
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_payments_lifecycle': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -6,7 +6,7 @@ export function RedirectUri(description?: string) {
   return Type.String({
     format: 'uri',
     maxLength: 2000,
-    pattern: '^https?://[^#]+$',
+    pattern: '^https?://[^/?#\\s]+[^#]*$',
     errorMessage: 'must be an absolute http(s) URL without a fragment',
     examples: ['https://myapp.com/dashboard'],
     ...(description && { description }),

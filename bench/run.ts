@@ -1,0 +1,194 @@
+/**
+ * `npm run bench`: starts the real service (NODE_ENV=production) on PostgreSQL and on
+ * PGlite, and measures GET /healthz against POST /api/platform/portal/sessions with
+ * autocannon. A report, not a test: it exits 0 whether or not the goals are met, and
+ * non-zero only when the bench itself could not run. See docs/benchmarks.md.
+ *
+ * Environment (all optional):
+ *   BENCH_DURATION      seconds per measured phase (10)
+ *   BENCH_WARMUP        seconds of warm-up before each phase (2)
+ *   BENCH_CONNECTIONS   concurrent connections (50)
+ *   BENCH_USERS         end_user_id pool size (1000)
+ *   BENCH_BACKENDS      comma-separated: postgres,pglite (both)
+ *   BENCH_DATABASE_URL  PostgreSQL maintenance database to create the bench database from
+ *                       (postgres://postgres@127.0.0.1:5432/postgres)
+ *   BENCH_DB_POOL_SIZE  DB_POOL_SIZE for the service (the service's default, 10)
+ *   BENCH_PG_SETTINGS   profiling only: per-database settings for the bench database,
+ *                       e.g. "synchronous_commit=off" or "log_statement=all"
+ *   BENCH_SERVICE_NODE_ARGS  profiling only: extra node flags for the service,
+ *                       e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+ *   BENCH_JSON          also write the raw figures to this file
+ */
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CpuMeter } from './cpu.ts';
+import { loadHealthz, loadSessions, type LoadOptions, type LoadResult } from './load.ts';
+import { machineFacts, printFacts, printResults, type BackendReport } from './report.ts';
+import { createBenchProject, killServices, startService, type Service } from './server.ts';
+import { BenchDatabase, BenchDataDir, DEFAULT_ADMIN_URL, postgresVersion } from './storage.ts';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+type Backend = 'postgres' | 'pglite';
+
+interface Options {
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  users: number;
+  backends: Backend[];
+  adminUrl: string;
+  poolSize: number | undefined;
+  pgSettings: string | undefined;
+  nodeArgs: string[];
+  jsonPath: string | undefined;
+}
+
+function readOptions(env = process.env): Options {
+  const int = (name: string, fallback: number, min: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number ≥ ${min}, got "${raw}"`);
+    return value;
+  };
+  const backends = (env.BENCH_BACKENDS?.trim() || 'postgres,pglite').split(',').map((b) => b.trim()).filter(Boolean);
+  for (const b of backends) if (b !== 'postgres' && b !== 'pglite') throw new Error(`BENCH_BACKENDS: unknown backend "${b}"`);
+  const options: Options = {
+    durationSeconds: int('BENCH_DURATION', 10, 1),
+    warmupSeconds: int('BENCH_WARMUP', 2, 0),
+    connections: int('BENCH_CONNECTIONS', 50, 1),
+    users: int('BENCH_USERS', 1000, 1),
+    backends: backends as Backend[],
+    adminUrl: env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL,
+    poolSize: env.BENCH_DB_POOL_SIZE?.trim() ? int('BENCH_DB_POOL_SIZE', 10, 1) : undefined,
+    pgSettings: env.BENCH_PG_SETTINGS?.trim() || undefined,
+    nodeArgs: (env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+    jsonPath: env.BENCH_JSON?.trim() || undefined,
+  };
+  if (options.users <= options.connections) throw new Error('BENCH_USERS must exceed BENCH_CONNECTIONS (no id in flight twice)');
+  return options;
+}
+
+const cleanups: Array<() => Promise<unknown>> = [];
+
+async function cleanup(): Promise<void> {
+  killServices();
+  while (cleanups.length) {
+    try {
+      await cleanups.pop()!();
+    } catch (err) {
+      console.error('cleanup failed:', err instanceof Error ? err.message : err);
+    }
+  }
+}
+
+async function benchBackend(backend: Backend, options: Options): Promise<BackendReport> {
+  const loadBefore = loadavg()[0]!;
+  const phase = (seconds: number): LoadOptions => ({ connections: options.connections, durationSeconds: seconds });
+
+  let database: BenchDatabase | undefined;
+  let dataDir: BenchDataDir | undefined;
+  if (backend === 'postgres') {
+    database = await BenchDatabase.create(options.adminUrl);
+    cleanups.push(() => database!.drop());
+    if (options.pgSettings) await database.configure(options.pgSettings);
+    console.log(`\n[postgres] database ${database.name}${options.pgSettings ? ` (${options.pgSettings})` : ''}`);
+  } else {
+    dataDir = await BenchDataDir.create();
+    cleanups.push(() => dataDir!.remove());
+    console.log(`\n[pglite] DATA_DIR ${dataDir.path}`);
+  }
+
+  const started = Date.now();
+  const service: Service = await startService({
+    repoRoot,
+    ...(database ? { databaseUrl: database.url } : { dataDir: dataDir!.path }),
+    ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
+    nodeArgs: options.nodeArgs,
+  });
+  cleanups.push(() => service.stop());
+  console.log(`[${backend}] service pid ${service.pid} ready at ${service.baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const project = await createBenchProject(service);
+
+  const { durationSeconds: d, warmupSeconds: w } = options;
+  const meter = new CpuMeter(service.pid, () => (database ? database.backendPids() : Promise.resolve([])));
+  const measured = async (run: () => Promise<LoadResult>) => {
+    if (CpuMeter.available()) await meter.start();
+    const result = await run();
+    const cpu = await meter.stop(result.ok + result.non2xx);
+    return cpu ? { ...result, cpu } : result;
+  };
+
+  if (w > 0) await loadHealthz(service.baseUrl, phase(w));
+  console.log(`[${backend}] GET /healthz for ${d} s…`);
+  const healthz = await measured(() => loadHealthz(service.baseUrl, phase(d)));
+
+  const session = (prefix: string) => ({ clientId: project.clientId, clientSecret: project.clientSecret, endUserPrefix: prefix, poolSize: options.users });
+  let sessionsOk = 0;
+  let sessionsSent = 0;
+  let endUserIds = 0;
+  if (w > 0) {
+    const warm = await loadSessions(service.baseUrl, session('warmup-user-'), phase(w));
+    sessionsOk += warm.ok;
+    sessionsSent += warm.sent ?? 0;
+    endUserIds += Math.min(options.users, warm.sent ?? 0);
+  }
+  console.log(`[${backend}] POST /api/platform/portal/sessions for ${d} s…`);
+  const sessions = await measured(() => loadSessions(service.baseUrl, session('user-'), phase(d)));
+  sessionsOk += sessions.ok;
+  sessionsSent += sessions.sent ?? 0;
+  endUserIds += Math.min(options.users, sessions.sent ?? 0);
+  const loadAfter = loadavg()[0]!;
+
+  await service.stop();
+  // The start-up banner is plain text; warnings and errors are pino's JSON lines.
+  const logged = service.output().split('\n').filter((line) => line.startsWith('{'));
+  if (logged.length) console.log(`[${backend}] the service logged ${logged.length} warning/error lines; last ones:\n${logged.slice(-5).join('\n')}`);
+
+  if (database) {
+    await new Promise((r) => setTimeout(r, 500)); // let the exited backends publish their counters
+    const transactions = await database.transactions();
+    const rows = await database.counts();
+    return { backend, poolSize: String(options.poolSize ?? 10), healthz, sessions, sessionsOk, sessionsSent, endUserIds, rows, transactions, loadBefore, loadAfter };
+  }
+  const rows = await dataDir!.counts();
+  return { backend, poolSize: 'n/a (one connection)', healthz, sessions, sessionsOk, sessionsSent, endUserIds, rows, loadBefore, loadAfter };
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const postgres = options.backends.includes('postgres') ? await postgresVersion(options.adminUrl) : undefined;
+  printFacts('Machine', machineFacts(repoRoot, postgres));
+  console.log(
+    `\nPlan: per backend ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured, per endpoint; ` +
+      `${options.connections} connections; end_user_id pool ${options.users}`,
+  );
+
+  const reports: BackendReport[] = [];
+  for (const backend of options.backends) {
+    reports.push(await benchBackend(backend, options));
+    await cleanup(); // stop, drop and remove before the next backend competes for the CPUs
+  }
+
+  printResults(reports, options.connections);
+  if (options.jsonPath) writeFileSync(options.jsonPath, JSON.stringify({ at: new Date().toISOString(), options, reports }, null, 2));
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping the bench`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+process.on('exit', killServices);
+
+main()
+  .then(() => process.exit(0))
+  .catch(async (err) => {
+    console.error('\nBench failed:', err instanceof Error ? (err.stack ?? err.message) : err);
+    await cleanup();
+    process.exit(1);
+  });
