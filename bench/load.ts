@@ -23,6 +23,8 @@ export interface LoadResult {
 export interface LoadOptions {
   connections: number;
   durationSeconds: number;
+  /** Pace the phase at this many requests per second overall; as fast as possible when undefined. */
+  rate?: number;
 }
 
 function fire(options: autocannon.Options): Promise<LoadResult> {
@@ -46,9 +48,17 @@ function fire(options: autocannon.Options): Promise<LoadResult> {
   });
 }
 
+function pacing(options: LoadOptions): Partial<autocannon.Options> {
+  return {
+    connections: options.connections,
+    duration: options.durationSeconds,
+    ...(options.rate !== undefined && { overallRate: options.rate }),
+  };
+}
+
 /** `GET /healthz`: the framework's ceiling on this machine (no database, no auth). */
 export function loadHealthz(baseUrl: string, options: LoadOptions): Promise<LoadResult> {
-  return fire({ url: `${baseUrl}/healthz`, connections: options.connections, duration: options.durationSeconds });
+  return fire({ url: `${baseUrl}/healthz`, ...pacing(options) });
 }
 
 export interface SessionLoad {
@@ -72,8 +82,7 @@ export async function loadSessions(baseUrl: string, session: SessionLoad, option
   let next = 0;
   const result = await fire({
     url: baseUrl,
-    connections: options.connections,
-    duration: options.durationSeconds,
+    ...pacing(options),
     requests: [
       {
         method: 'POST',

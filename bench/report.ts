@@ -81,7 +81,17 @@ function printCpu(reports: BackendReport[]): void {
     ] as const) {
       if (!cpu) continue;
       const ms = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(3));
-      rows.push([r.backend, endpoint, ms(cpu.serviceMs), ms(cpu.postgresMs), ms(cpu.loadGeneratorMs), ms(cpu.otherMs), `${cpu.busyPercent.toFixed(0)}%`, `${cpu.iowaitPercent.toFixed(1)}%`]);
+      const otherCores = (cpu.otherMs * (endpoint === 'GET /healthz' ? r.healthz.rps : r.sessions.rps)) / 1000;
+      rows.push([
+        r.backend,
+        endpoint,
+        ms(cpu.serviceMs),
+        ms(cpu.postgresMs),
+        ms(cpu.loadGeneratorMs),
+        `${ms(cpu.otherMs)} (${otherCores.toFixed(2)} cores)`,
+        `${cpu.busyPercent.toFixed(0)}%`,
+        `${cpu.iowaitPercent.toFixed(1)}%`,
+      ]);
     }
   }
   if (!rows.length) return;

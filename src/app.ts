@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
@@ -17,6 +17,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { planAdminRoutes } from './modules/plans/plans.admin.routes.ts';
 import { planPlatformRoutes } from './modules/plans/plans.platform.routes.ts';
 import { PlanResponse } from './modules/plans/plans.schemas.ts';
+import { midtransWebhookRoutes } from './modules/payments/payments.webhook.routes.ts';
 import { portalSessionPlatformRoutes } from './modules/portal-sessions/portal-sessions.routes.ts';
 import { projectRoutes } from './modules/projects/projects.admin.routes.ts';
 import { ProjectResponse } from './modules/projects/projects.schemas.ts';
@@ -33,17 +34,7 @@ export interface AppOptions {
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
-      serializers: {
-        // Never log query strings: portal links carry a token in ?session=.
-        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
-      },
-    },
+    loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
@@ -99,6 +90,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     },
     { prefix: '/api/admin' },
   );
+
+  await app.register(midtransWebhookRoutes(deps));
 
   if (options.demo) await app.register(demoRoutes(deps, options.demo));
 

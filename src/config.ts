@@ -25,6 +25,12 @@ export interface Config {
     platformPerClient: number;
   };
   demo: boolean;
+  payments: {
+    /** Lifetime of a payment link (Snap expiry); VA and QRIS may stay pending this long. */
+    expiryMinutes: number;
+    /** Scheduler tick: reconciliation and, later, period-end work. */
+    schedulerIntervalMs: number;
+  };
   midtrans: {
     serverKey: string | undefined;
     env: 'sandbox' | 'production';
@@ -89,6 +95,10 @@ export function loadConfig(env: Env = process.env): Config {
       platformPerClient: integer(env, 'RATE_LIMIT_PLATFORM_PER_CLIENT', 1200, 1, 10_000_000),
     }),
     demo: boolean(env, 'DEMO', nodeEnv === 'development'),
+    payments: Object.freeze({
+      expiryMinutes: integer(env, 'PAYMENT_EXPIRY_MINUTES', 24 * 60, 1, 7 * 24 * 60),
+      schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_SECONDS', 30, 1, 3600) * 1000,
+    }),
     midtrans: Object.freeze({
       serverKey,
       env: oneOf(env, 'MIDTRANS_ENV', ['sandbox', 'production'] as const, 'sandbox'),

@@ -1,8 +1,9 @@
-import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { Clock } from './lib/clock.ts';
 import { ClientCredentialCache } from './http/auth/client-credentials.ts';
+import type { PaymentGateway } from './payments/gateway.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
 
 /**
  * Everything a route, service or job needs, wired once. Tests build their own with a
@@ -14,10 +15,21 @@ export interface Deps {
   dbKind: 'postgres' | 'pglite';
   clock: Clock;
   credentials: ClientCredentialCache;
+  gateway: PaymentGateway;
+  logger: Logger;
 }
 
-export function createDeps(input: { config: Config; db: Db; dbKind: Deps['dbKind']; clock: Clock }): Deps {
-  return { ...input, credentials: new ClientCredentialCache(input.db) };
+export function createDeps(input: {
+  config: Config;
+  db: Db;
+  dbKind: Deps['dbKind'];
+  clock: Clock;
+  gateway: PaymentGateway;
+  logger?: Logger;
+}): Deps {
+  return {
+    ...input,
+    logger: input.logger ?? createLogger(input.config),
+    credentials: new ClientCredentialCache(input.db),
+  };
 }
-
-export type Logger = FastifyBaseLogger;

@@ -4,6 +4,10 @@ import { migrate, openDatabase } from './db/database.ts';
 import { createDeps } from './deps.ts';
 import { seedDemo } from './demo/seed.ts';
 import { systemClock } from './lib/clock.ts';
+import { createLogger } from './lib/logger.ts';
+import { reconcilePendingPayments } from './modules/payments/reconcile.ts';
+import { setUpPayments } from './payments/setup.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
 
 /** Entry point: read config, open and migrate the database, listen, shut down gracefully. */
 async function main(): Promise<void> {
@@ -18,11 +22,18 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  const logger = createLogger(config);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   await migrate(database.db);
-  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock: systemClock });
+  const payments = await setUpPayments(config);
+  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock: systemClock, gateway: payments.gateway, logger });
   const demo = config.demo && config.env !== 'production' ? await seedDemo(deps) : undefined;
   const app = await buildApp(deps, { demo });
+  const scheduler = new Scheduler(
+    [{ name: 'reconcile-payments', run: () => reconcilePendingPayments(deps) }],
+    config.payments.schedulerIntervalMs,
+    logger,
+  );
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -31,7 +42,9 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
+      await scheduler.stop();
       await app.close();
+      await payments.simulator?.close();
       await database.close();
     } finally {
       clearTimeout(force);
@@ -42,12 +55,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  scheduler.start();
 
   const lines = [
     '',
     `Langgan is running on ${config.publicUrl} (database: ${database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
     `  API reference + "Try it":  ${config.publicUrl}/docs`,
     `  OpenAPI document:          ${config.publicUrl}/openapi.json`,
+    payments.simulator
+      ? `  Payments:                  Midtrans simulator on ${payments.simulator.url} (no MIDTRANS_SERVER_KEY set)`
+      : `  Payments:                  Midtrans ${config.midtrans.env}`,
   ];
   if (demo) {
     lines.push(

@@ -4,6 +4,9 @@ import { buildApp, type AppOptions } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
 import { FrozenClock } from '../../src/lib/clock.ts';
+import { buildSimulator, type MidtransSimulator } from '../../src/midtrans-simulator/index.ts';
+import { createMidtransGateway } from '../../src/payments/midtrans/index.ts';
+import { webhookUrl } from '../../src/payments/setup.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { freePort } from './ports.ts';
 
@@ -16,8 +19,12 @@ export interface TestApp {
   deps: Deps;
   clock: FrozenClock;
   database: TestDatabase;
+  /** The Midtrans simulator this app pays through (its own port). */
+  simulator: MidtransSimulator;
   close(): Promise<void>;
 }
+
+export const TEST_SERVER_KEY = 'SB-Mid-server-langgan-test';
 
 /**
  * Starts the real application on a real port over a fresh database, with a frozen
@@ -36,7 +43,17 @@ export async function startTestApp(
     PORT: String(port),
     ...options.env,
   });
-  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock });
+  // Notifications retry fast in tests (Midtrans: 2, 10, 30, 90, 210 minutes).
+  const simulator = buildSimulator({ serverKey: TEST_SERVER_KEY, notificationUrl: webhookUrl(config), retryIntervalsMs: [50, 100, 200, 400, 800] });
+  await simulator.listen(0, '127.0.0.1');
+  const gateway = createMidtransGateway({
+    serverKey: TEST_SERVER_KEY,
+    snapBaseUrl: simulator.snapBaseUrl,
+    coreBaseUrl: simulator.coreBaseUrl,
+    notificationUrl: webhookUrl(config),
+    retryDelayMs: 10,
+  });
+  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock, gateway });
   const app = await buildApp(deps, options.appOptions);
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address() as AddressInfo;
@@ -46,7 +63,9 @@ export async function startTestApp(
     deps,
     clock,
     database,
+    simulator,
     async close() {
+      await simulator.close();
       await app.close();
       if (!options.database) await database.destroy();
     },

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import type { EndUser, Plan, Subscription } from '../../db/types.ts';
+import type { EndUser, Plan, Subscription, SubscriptionUpdate } from '../../db/types.ts';
 
 export function findEndUserByExternalId(db: Db, projectId: string, externalId: string): Promise<EndUser | undefined> {
   return db
@@ -22,4 +22,56 @@ export function findSubscriptionOfEndUser(db: Db, projectId: string, endUserId: 
 export function findPlansByIds(db: Db, projectId: string, ids: string[]): Promise<Plan[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('plans').selectAll().where('project_id', '=', projectId).where('id', 'in', ids).execute();
+}
+
+/** The subscription row, locked until the transaction ends (serialises changes per user). */
+export function lockSubscriptionOfEndUser(db: Db, projectId: string, endUserId: string): Promise<Subscription | undefined> {
+  return db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('end_user_id', '=', endUserId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function lockSubscription(db: Db, id: string): Promise<Subscription | undefined> {
+  return db.selectFrom('subscriptions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Creates the `incomplete` row a first paid plan is bought on; no-op if one exists. */
+export async function insertIncompleteSubscription(db: Db, row: { id: string; projectId: string; endUserId: string; now: Date }) {
+  await db
+    .insertInto('subscriptions')
+    .values({
+      id: row.id,
+      project_id: row.projectId,
+      end_user_id: row.endUserId,
+      plan_id: null,
+      status: 'incomplete',
+      current_period_start: null,
+      current_period_end: null,
+      created_at: row.now,
+      updated_at: row.now,
+    })
+    .onConflict((oc) => oc.column('end_user_id').doNothing())
+    .execute();
+}
+
+/** Writes a new state and bumps `version` (the ordering key events carry). */
+export async function updateSubscription(db: Db, id: string, changes: SubscriptionUpdate, now: Date): Promise<Subscription> {
+  return db
+    .updateTable('subscriptions')
+    .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: now }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function findEndUserById(db: Db, projectId: string, id: string): Promise<EndUser | undefined> {
+  return db.selectFrom('end_users').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+}
+
+export function findPlan(db: Db, projectId: string, planId: string): Promise<Plan | undefined> {
+  return db.selectFrom('plans').selectAll().where('project_id', '=', projectId).where('id', '=', planId).executeTakeFirst();
 }

@@ -17,8 +17,8 @@ export const SubscriptionResponse = Type.Object(
   {
     end_user_id: Type.String({ examples: ['user_abc123'] }),
     subscription_id: Type.Union([Type.String(), Type.Null()]),
-    status: StringEnum(['none', 'active', 'past_due', 'canceled'] as const, {
-      description: '`none`: the end user has never had a plan.',
+    status: StringEnum(['none', 'incomplete', 'active', 'past_due', 'canceled'] as const, {
+      description: '`none`: never had a plan; `incomplete`: a first paid plan awaits payment (no plan yet).',
     }),
     plan: Type.Union([PlanSummary, Type.Null()]),
     current_period_start: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

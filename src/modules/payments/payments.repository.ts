@@ -1,0 +1,99 @@
+import type { Db } from '../../db/database.ts';
+import type { NewPayment, Payment, PaymentStatusColumn } from '../../db/types.ts';
+
+export async function insertPayment(db: Db, row: NewPayment): Promise<Payment> {
+  return db.insertInto('payments').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findOpenPayment(db: Db, subscriptionId: string): Promise<Payment | undefined> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('subscription_id', '=', subscriptionId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+}
+
+export function findPaymentById(db: Db, id: string): Promise<Payment | undefined> {
+  return db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findPaymentByOrderId(db: Db, orderId: string): Promise<Payment | undefined> {
+  return db.selectFrom('payments').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+}
+
+export function lockPaymentByOrderId(db: Db, orderId: string): Promise<Payment | undefined> {
+  return db.selectFrom('payments').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst();
+}
+
+export async function storeCheckout(db: Db, id: string, c: { token: string; redirectUrl: string; now: Date }): Promise<Payment | undefined> {
+  return db
+    .updateTable('payments')
+    .set({ gateway_token: c.token, redirect_url: c.redirectUrl, updated_at: c.now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export interface PaymentProgress {
+  status: PaymentStatusColumn;
+  gatewayStatus?: string | null;
+  gatewayTransactionId?: string | null;
+  paymentMethod?: string | null;
+  paidAt?: Date | null;
+  failureReason?: string | null;
+}
+
+export async function updatePaymentProgress(db: Db, id: string, p: PaymentProgress, now: Date): Promise<Payment> {
+  return db
+    .updateTable('payments')
+    .set({
+      status: p.status,
+      ...(p.gatewayStatus !== undefined && { gateway_status: p.gatewayStatus }),
+      ...(p.gatewayTransactionId !== undefined && { gateway_transaction_id: p.gatewayTransactionId }),
+      ...(p.paymentMethod !== undefined && { payment_method: p.paymentMethod }),
+      ...(p.paidAt !== undefined && { paid_at: p.paidAt }),
+      ...(p.failureReason !== undefined && { failure_reason: p.failureReason }),
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Claims up to `limit` pending payments due for a gateway check, pushing their next check
+ * to `nextCheckAt`. `FOR UPDATE SKIP LOCKED` lets several instances reconcile side by side
+ * without ever picking the same payment in the same round.
+ */
+export async function claimPaymentsToReconcile(db: Db, now: Date, nextCheckAt: Date, limit: number): Promise<Payment[]> {
+  return db
+    .updateTable('payments')
+    .set({ next_check_at: nextCheckAt })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('payments')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where((w) => w.or([w('next_check_at', '<=', now), w('expires_at', '<=', now)]))
+        .orderBy('next_check_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .execute();
+}
+
+export function listPaymentsOfEndUser(db: Db, projectId: string, endUserId: string, limit: number, offset: number): Promise<Payment[]> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('end_user_id', '=', endUserId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}

@@ -1,0 +1,53 @@
+import type { Db } from '../../db/database.ts';
+import type { Payment, Subscription } from '../../db/types.ts';
+import { addInterval } from '../../lib/periods.ts';
+import * as repo from './subscriptions.repository.ts';
+import { recordSubscriptionChange } from './subscription-events.ts';
+
+/**
+ * Applies what a settled payment bought, inside the caller's transaction (the same one that
+ * marked the payment paid, so a payment is applied exactly once):
+ * - `new`: the plan from the moment of payment, a fresh period;
+ * - `upgrade`: the plan now, the current period end unchanged;
+ * - `renewal`: the next period, starting where the old one ended (no drift).
+ * Any scheduled downgrade or cancellation is superseded by what the customer just paid for.
+ */
+export async function applyPaidPayment(trx: Db, payment: Payment, paidAt: Date, now: Date): Promise<Subscription> {
+  const before = await repo.lockSubscription(trx, payment.subscription_id);
+  if (!before) throw new Error(`payment ${payment.id} points at a missing subscription`);
+  const plan = await repo.findPlan(trx, payment.project_id, payment.plan_id);
+  if (!plan) throw new Error(`payment ${payment.id} points at a missing plan`);
+
+  const cleared = {
+    status: 'active' as const,
+    scheduled_plan_id: null,
+    cancel_at_period_end: false,
+    cancel_reason: null,
+    canceled_at: null,
+    grace_ends_at: null,
+  };
+  let changes;
+  switch (payment.purpose) {
+    case 'new':
+      changes = { ...cleared, plan_id: plan.id, current_period_start: paidAt, current_period_end: addInterval(paidAt, plan.interval) };
+      break;
+    case 'upgrade':
+      changes = { ...cleared, plan_id: plan.id };
+      break;
+    case 'renewal': {
+      const start = payment.period_start ?? before.current_period_end ?? paidAt;
+      changes = { ...cleared, plan_id: plan.id, current_period_start: start, current_period_end: payment.period_end ?? addInterval(start, plan.interval) };
+      break;
+    }
+  }
+  const after = await repo.updateSubscription(trx, before.id, changes, now);
+  await recordSubscriptionChange(trx, {
+    before,
+    after,
+    type: payment.purpose === 'renewal' ? 'subscription.renewed' : 'subscription.updated',
+    source: payment.source,
+    now,
+    extra: { payment_id: payment.id },
+  });
+  return after;
+}
