@@ -1,0 +1,60 @@
+import { expect } from 'vitest';
+import type { TestApp } from './app.ts';
+import { createSession, type TestProject } from './factories.ts';
+
+/** The internal id of an end user, created the integrator's way (a portal session). */
+export async function endUser(t: TestApp, project: TestProject, externalId: string): Promise<string> {
+  const res = await createSession(t.url, project, externalId);
+  expect(res.status, res.text).toBe(200);
+  const row = await t.database.db
+    .selectFrom('end_users')
+    .select('id')
+    .where('project_id', '=', project.id)
+    .where('external_id', '=', externalId)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Drives a simulator transaction (what a person does on the payment page) and waits for notifications. */
+export async function simulate(
+  t: TestApp,
+  orderId: string,
+  body: { transaction_status: string; payment_type?: string; bank?: string; fraud_status?: string; notify?: boolean },
+) {
+  const res = await fetch(`${t.simulator.url}/__simulator/transactions/${orderId}/transition`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  await t.simulator.deliveriesSettled();
+  return res.json();
+}
+
+/** Sends the simulator's current notification again (duplicate), or a stale one signed correctly. */
+export async function renotify(t: TestApp, orderId: string, staleStatus?: string) {
+  const res = await fetch(`${t.simulator.url}/__simulator/transactions/${orderId}/notify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(staleStatus ? { transaction_status: staleStatus } : {}),
+  });
+  expect(res.status, await res.clone().text()).toBe(202);
+  await t.simulator.deliveriesSettled();
+}
+
+export async function simulatorTransactions(t: TestApp): Promise<Array<{ order_id: string; gross_amount: number; item_details?: unknown[] } & Record<string, unknown>>> {
+  const res = await fetch(`${t.simulator.url}/__simulator/transactions`);
+  return ((await res.json()) as { transactions: never[] }).transactions;
+}
+
+export async function subscriptionOf(t: TestApp, endUserId: string) {
+  return t.database.db.selectFrom('subscriptions').selectAll().where('end_user_id', '=', endUserId).executeTakeFirst();
+}
+
+export async function paymentById(t: TestApp, id: string) {
+  return t.database.db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+export async function eventsOf(t: TestApp, subjectId: string) {
+  return t.database.db.selectFrom('events').selectAll().where('subject_id', '=', subjectId).orderBy('seq').execute();
+}
