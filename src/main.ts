@@ -6,6 +6,7 @@ import { seedDemo } from './demo/seed.ts';
 import { systemClock } from './lib/clock.ts';
 import { createLogger } from './lib/logger.ts';
 import { reconcilePendingPayments } from './modules/payments/reconcile.ts';
+import { processPeriodEnds } from './modules/subscriptions/period-end.ts';
 import { setUpPayments } from './payments/setup.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 
@@ -30,7 +31,10 @@ async function main(): Promise<void> {
   const demo = config.demo && config.env !== 'production' ? await seedDemo(deps) : undefined;
   const app = await buildApp(deps, { demo });
   const scheduler = new Scheduler(
-    [{ name: 'reconcile-payments', run: () => reconcilePendingPayments(deps) }],
+    [
+      { name: 'period-ends', run: () => processPeriodEnds(deps) },
+      { name: 'reconcile-payments', run: () => reconcilePendingPayments(deps) },
+    ],
     config.payments.schedulerIntervalMs,
     logger,
   );

@@ -3,6 +3,7 @@ import type { Payment } from '../../db/types.ts';
 import { isForwardTransition, type TransactionState } from '../../payments/gateway.ts';
 import { recordEvent } from '../events/events.repository.ts';
 import { applyPaidPayment } from '../subscriptions/apply-payment.ts';
+import { rememberSavedCard } from '../subscriptions/subscriptions.repository.ts';
 import * as repo from './payments.repository.ts';
 
 export type RecordOutcome = 'applied' | 'unchanged' | 'unknown_order' | 'mismatch';
@@ -58,7 +59,10 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
         // A settlement after we had given up (expired/failed): the customer did pay, so honour it.
         deps.logger.warn({ payment_id: payment.id, from: payment.status }, 'late settlement applied');
       }
-      await applyPaidPayment(trx, updated, paidAt!, now);
+      await applyPaidPayment(trx, updated, now);
+      if (state.savedTokenId) {
+        await rememberSavedCard(trx, payment.subscription_id, state.savedTokenId);
+      }
     }
     return { outcome: 'applied' as const, payment: updated };
   });

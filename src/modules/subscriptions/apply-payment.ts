@@ -7,12 +7,12 @@ import { recordSubscriptionChange } from './subscription-events.ts';
 /**
  * Applies what a settled payment bought, inside the caller's transaction (the same one that
  * marked the payment paid, so a payment is applied exactly once):
- * - `new`: the plan from the moment of payment, a fresh period;
+ * - `new`: the plan from now (when we learn of the payment, on our clock), a fresh period;
  * - `upgrade`: the plan now, the current period end unchanged;
  * - `renewal`: the next period, starting where the old one ended (no drift).
  * Any scheduled downgrade or cancellation is superseded by what the customer just paid for.
  */
-export async function applyPaidPayment(trx: Db, payment: Payment, paidAt: Date, now: Date): Promise<Subscription> {
+export async function applyPaidPayment(trx: Db, payment: Payment, now: Date): Promise<Subscription> {
   const before = await repo.lockSubscription(trx, payment.subscription_id);
   if (!before) throw new Error(`payment ${payment.id} points at a missing subscription`);
   const plan = await repo.findPlan(trx, payment.project_id, payment.plan_id);
@@ -29,13 +29,13 @@ export async function applyPaidPayment(trx: Db, payment: Payment, paidAt: Date, 
   let changes;
   switch (payment.purpose) {
     case 'new':
-      changes = { ...cleared, plan_id: plan.id, current_period_start: paidAt, current_period_end: addInterval(paidAt, plan.interval) };
+      changes = { ...cleared, plan_id: plan.id, current_period_start: now, current_period_end: addInterval(now, plan.interval) };
       break;
     case 'upgrade':
       changes = { ...cleared, plan_id: plan.id };
       break;
     case 'renewal': {
-      const start = payment.period_start ?? before.current_period_end ?? paidAt;
+      const start = payment.period_start ?? before.current_period_end ?? now;
       changes = { ...cleared, plan_id: plan.id, current_period_start: start, current_period_end: payment.period_end ?? addInterval(start, plan.interval) };
       break;
     }

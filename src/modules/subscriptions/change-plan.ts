@@ -153,7 +153,7 @@ export async function changePlan(deps: Deps, r: PlanChangeRequest): Promise<Plan
 }
 
 /** Creates the gateway checkout for a pending payment; marks the payment failed if that fails. */
-async function openCheckout(deps: Deps, payment: Payment): Promise<Payment> {
+export async function openCheckout(deps: Deps, payment: Payment): Promise<Payment> {
   const user = await repo.findEndUserById(deps.db, payment.project_id, payment.end_user_id);
   try {
     const checkout = await deps.gateway.createCheckout({
@@ -164,6 +164,9 @@ async function openCheckout(deps: Deps, payment: Payment): Promise<Payment> {
       customer: { ...(user?.name && { firstName: user.name.slice(0, 255) }), ...(user?.email && { email: user.email }) },
       finishUrl: `${deps.config.publicUrl}/portal/payments/return`,
       expiryMinutes: deps.config.payments.expiryMinutes,
+      // A card paid here may be kept (Midtrans saved_token_id) to renew without the customer.
+      saveCard: true,
+      userId: payment.end_user_id,
     });
     const stored = await payments.storeCheckout(deps.db, payment.id, { ...checkout, now: deps.clock.now() });
     return stored ?? payment;

@@ -75,3 +75,56 @@ export function findEndUserById(db: Db, projectId: string, id: string): Promise<
 export function findPlan(db: Db, projectId: string, planId: string): Promise<Plan | undefined> {
   return db.selectFrom('plans').selectAll().where('project_id', '=', projectId).where('id', '=', planId).executeTakeFirst();
 }
+
+/** Keeps the card token Midtrans returned (save_card) for merchant-initiated renewals. */
+export async function rememberSavedCard(db: Db, subscriptionId: string, token: string): Promise<void> {
+  await db.updateTable('subscriptions').set({ saved_card_token: token }).where('id', '=', subscriptionId).execute();
+}
+
+/**
+ * Claims the next subscription whose period (or grace) is over, locked for the rest of the
+ * transaction; `SKIP LOCKED` lets other instances take the next one instead of waiting, so
+ * no period end is ever processed twice.
+ */
+export async function claimDueSubscription(db: Db, now: Date): Promise<Subscription | undefined> {
+  return db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where((w) =>
+      w.or([
+        w.and([w('status', '=', 'active'), w('current_period_end', '<=', now)]),
+        w.and([w('status', '=', 'past_due'), w('grace_ends_at', '<=', now)]),
+      ]),
+    )
+    .orderBy('current_period_end')
+    .limit(1)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+}
+
+export function findDefaultPlan(db: Db, projectId: string): Promise<Plan | undefined> {
+  return db
+    .selectFrom('plans')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('is_default', '=', true)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Oldest overdue period end or grace end (for readiness: how far behind the scheduler is). */
+export async function oldestOverdue(db: Db, now: Date): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('subscriptions')
+    .select((eb) => eb.fn.min('current_period_end').as('due'))
+    .where('status', '=', 'active')
+    .where('current_period_end', '<=', now)
+    .executeTakeFirst();
+  return row?.due ? new Date(row.due as unknown as string | Date) : undefined;
+}
+
+export async function gracePeriodDays(db: Db, projectId: string): Promise<number> {
+  const row = await db.selectFrom('projects').select('grace_period_days').where('id', '=', projectId).executeTakeFirstOrThrow();
+  return row.grace_period_days;
+}

@@ -1,0 +1,159 @@
+import type { Deps } from '../../deps.ts';
+import type { Db } from '../../db/database.ts';
+import type { Payment, Subscription } from '../../db/types.ts';
+import { newId } from '../../lib/ids.ts';
+import { addInterval } from '../../lib/periods.ts';
+import * as payments from '../payments/payments.repository.ts';
+import { recordEvent } from '../events/events.repository.ts';
+import { collectRenewal } from './renewals.ts';
+import { recordSubscriptionChange } from './subscription-events.ts';
+import * as repo from './subscriptions.repository.ts';
+
+const DAY_MS = 86_400_000;
+/** Snap links live at most 7 days; a renewal link lives through the grace period. */
+const MAX_LINK_MINUTES = 7 * 24 * 60;
+
+type FollowUp = { collect?: string; expireAtGateway?: string } | undefined;
+
+/**
+ * The end of every period, processed exactly once per subscription even with many
+ * instances: each subscription is claimed in its own transaction with
+ * `FOR UPDATE SKIP LOCKED` and moved on before the lock is released, so the claim
+ * condition no longer holds for anyone else. Gateway calls happen after commit.
+ */
+export async function processPeriodEnds(deps: Deps, limit = 100): Promise<{ processed: number }> {
+  let processed = 0;
+  while (processed < limit) {
+    const now = deps.clock.now();
+    const outcome = await deps.db.transaction().execute(async (trx) => {
+      const sub = await repo.claimDueSubscription(trx, now);
+      if (!sub) return null;
+      return sub.status === 'past_due' ? graceEnded(trx, sub, now) : periodEnded(trx, deps, sub, now);
+    });
+    if (outcome === null) break;
+    processed += 1;
+    if (outcome?.expireAtGateway) await expireQuietly(deps, outcome.expireAtGateway);
+    if (outcome?.collect) await collectRenewal(deps, outcome.collect);
+  }
+  return { processed };
+}
+
+async function periodEnded(trx: Db, deps: Deps, sub: Subscription, now: Date): Promise<FollowUp> {
+  const end = sub.current_period_end!;
+  const superseded = await supersedeOpenPayment(trx, sub, now);
+
+  if (sub.cancel_at_period_end) {
+    const after = await repo.updateSubscription(
+      trx,
+      sub.id,
+      { status: 'canceled', cancel_at_period_end: false, scheduled_plan_id: null, canceled_at: sub.canceled_at ?? end },
+      now,
+    );
+    await recordSubscriptionChange(trx, { before: sub, after, type: 'subscription.canceled', source: 'scheduler', now });
+    return superseded;
+  }
+
+  const next = await repo.findPlan(trx, sub.project_id, sub.scheduled_plan_id ?? sub.plan_id!);
+  if (!next) throw new Error(`subscription ${sub.id} has no plan to continue on`);
+  const periodStart = end;
+  const periodEnd = addInterval(end, next.interval);
+
+  if (next.price === 0) {
+    const after = await repo.updateSubscription(
+      trx,
+      sub.id,
+      { plan_id: next.id, scheduled_plan_id: null, current_period_start: periodStart, current_period_end: periodEnd },
+      now,
+    );
+    const type = next.id === sub.plan_id ? 'subscription.renewed' : 'subscription.updated';
+    await recordSubscriptionChange(trx, { before: sub, after, type, source: 'scheduler', now });
+    return superseded;
+  }
+
+  const graceEndsAt = new Date(end.getTime() + (await repo.gracePeriodDays(trx, sub.project_id)) * DAY_MS);
+  const linkMinutes = Math.min(MAX_LINK_MINUTES, Math.max(60, Math.ceil((graceEndsAt.getTime() - now.getTime()) / 60_000)));
+  const paymentId = newId('pay');
+  await payments.insertPayment(trx, {
+    id: paymentId,
+    order_id: paymentId,
+    project_id: sub.project_id,
+    subscription_id: sub.id,
+    end_user_id: sub.end_user_id,
+    purpose: 'renewal',
+    plan_id: next.id,
+    description: `${next.name} renewal`,
+    amount: next.price,
+    currency: next.currency,
+    item_details: JSON.stringify([{ id: `plan-${next.code}`.slice(0, 50), name: `${next.name} renewal`.slice(0, 50), price: next.price, quantity: 1 }]),
+    period_start: periodStart,
+    period_end: periodEnd,
+    status: 'pending',
+    gateway: deps.gateway.name,
+    expires_at: new Date(now.getTime() + linkMinutes * 60_000),
+    next_check_at: new Date(now.getTime() + 5 * 60_000),
+    source: 'scheduler',
+    created_at: now,
+    updated_at: now,
+  });
+  await recordEvent(trx, {
+    projectId: sub.project_id,
+    type: 'payment.created',
+    subjectId: paymentId,
+    source: 'scheduler',
+    data: { amount: next.price, currency: next.currency, plan_id: next.id, purpose: 'renewal' },
+    now,
+  });
+  // The plan the renewal pays for (a scheduled downgrade takes effect here) is the plan now.
+  const after = await repo.updateSubscription(
+    trx,
+    sub.id,
+    { status: 'past_due', plan_id: next.id, scheduled_plan_id: null, grace_ends_at: graceEndsAt },
+    now,
+  );
+  await recordSubscriptionChange(trx, { before: sub, after, type: 'subscription.past_due', source: 'scheduler', now, extra: { payment_id: paymentId } });
+  return { ...superseded, collect: paymentId };
+}
+
+/**
+ * Grace ran out without payment: the renewal is expired, and the subscription moves to
+ * the project's default free plan if it has one, or ends.
+ */
+async function graceEnded(trx: Db, sub: Subscription, now: Date): Promise<FollowUp> {
+  const open = await payments.findOpenPayment(trx, sub.id);
+  if (open) {
+    await payments.updatePaymentProgress(trx, open.id, { status: 'expired', failureReason: 'grace period ended' }, now);
+    await recordEvent(trx, { projectId: sub.project_id, type: 'payment.expired', subjectId: open.id, source: 'scheduler', data: { order_id: open.order_id }, now });
+  }
+  const fallback = await repo.findDefaultPlan(trx, sub.project_id);
+  if (fallback) {
+    const after = await repo.updateSubscription(
+      trx,
+      sub.id,
+      { status: 'active', plan_id: fallback.id, grace_ends_at: null, current_period_start: now, current_period_end: addInterval(now, fallback.interval) },
+      now,
+    );
+    await recordSubscriptionChange(trx, { before: sub, after, source: 'scheduler', now, extra: { reason: 'renewal_unpaid' } });
+  } else {
+    const after = await repo.updateSubscription(trx, sub.id, { status: 'canceled', grace_ends_at: null, canceled_at: now, cancel_reason: 'renewal_unpaid' }, now);
+    await recordSubscriptionChange(trx, { before: sub, after, type: 'subscription.canceled', source: 'scheduler', now, extra: { reason: 'renewal_unpaid' } });
+  }
+  return open ? { expireAtGateway: open.order_id } : undefined;
+}
+
+/** An upgrade still unpaid when its period ends would prorate a period that is over. */
+async function supersedeOpenPayment(trx: Db, sub: Subscription, now: Date): Promise<FollowUp> {
+  const open: Payment | undefined = await payments.findOpenPayment(trx, sub.id);
+  if (!open) return undefined;
+  await payments.updatePaymentProgress(trx, open.id, { status: 'expired', failureReason: 'superseded at period end' }, now);
+  await recordEvent(trx, { projectId: sub.project_id, type: 'payment.expired', subjectId: open.id, source: 'scheduler', data: { order_id: open.order_id }, now });
+  return { expireAtGateway: open.order_id };
+}
+
+async function expireQuietly(deps: Deps, orderId: string): Promise<void> {
+  try {
+    if (await deps.gateway.getStatus(orderId)) await deps.gateway.expire(orderId);
+  } catch (err) {
+    // Best effort: a settlement arriving later is honoured by the payment rules anyway.
+    deps.logger.warn({ err, order_id: orderId }, 'could not expire a superseded payment at the gateway');
+  }
+}
