@@ -99,7 +99,7 @@ describe('routing and plumbing', () => {
 
   it('health and readiness answer 200', async () => {
     expect((await http(t.url, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
-    expect((await http(t.url, 'GET', '/readyz')).body).toEqual({ status: 'ok', database: t.database.kind });
+    expect((await http(t.url, 'GET', '/readyz')).body).toEqual({ status: 'ok', database: t.database.kind, scheduler_lag_seconds: 0 });
   });
 });
 

@@ -42,6 +42,12 @@ it('two instances racing on the same due subscriptions process each period end e
   a.clock.set(new Date(latest + 1000));
   b.clock.set(new Date(latest + 1000));
 
+  // Overdue work shows as scheduler lag until it is processed.
+  a.clock.advance(60_000);
+  b.clock.advance(60_000);
+  const ready = await fetch(`${a.url}/readyz`).then((r) => r.json() as Promise<{ scheduler_lag_seconds: number }>);
+  expect(ready.scheduler_lag_seconds).toBeGreaterThanOrEqual(60);
+
   const [ra, rb] = await Promise.all([processPeriodEnds(a.deps), processPeriodEnds(b.deps)]);
   expect(ra.processed + rb.processed).toBe(12);
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import { errorResponses } from '../../lib/schema.ts';
+import { schedulerLagSeconds } from '../../scheduler/lag.ts';
 
 const tags = ['Operations'];
 
@@ -32,24 +32,31 @@ export function healthRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Readiness',
-          description: 'Answers 200 when the database answers a query; 503 otherwise. Point load balancers here.',
+          description: 'Answers 200 when the database answers a query (503 otherwise), with the scheduler lag: the age of the oldest overdue period end, grace end or payment check. Point load balancers here.',
           response: {
             200: Type.Object(
-              { status: Type.Literal('ok'), database: Type.String() },
-              { examples: [{ status: 'ok', database: 'postgres' }] },
+              {
+                status: Type.Literal('ok'),
+                database: Type.String(),
+                scheduler_lag_seconds: Type.Integer({
+                  description: 'Age of the oldest overdue scheduled work (period ends, grace ends, payment checks); 0 when none.',
+                }),
+              },
+              { examples: [{ status: 'ok', database: 'postgres', scheduler_lag_seconds: 0 }] },
             ),
             ...errorResponses(503),
           },
         },
       },
       async (request) => {
+        let lag: number;
         try {
-          await sql`select 1`.execute(deps.db);
+          lag = await schedulerLagSeconds(deps.db, deps.clock.now());
         } catch (err) {
           request.log.error({ err }, 'readiness check: database unreachable');
           throw new AppError('service_unavailable', 'The database is not reachable');
         }
-        return { status: 'ok' as const, database: deps.dbKind };
+        return { status: 'ok' as const, database: deps.dbKind, scheduler_lag_seconds: lag };
       },
     );
   };

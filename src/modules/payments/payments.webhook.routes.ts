@@ -7,6 +7,16 @@ import { GatewayError, type TransactionState } from '../../payments/gateway.ts';
 import { findPaymentByOrderId } from './payments.repository.ts';
 import { recordGatewayState } from './payments.service.ts';
 
+const STATUS_CHECK_BUDGET_MS = 3_500;
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 const Ack = Type.Object(
   { status: Type.String({ description: 'applied | unchanged | ignored' }) },
   { examples: [{ status: 'applied' }] },
@@ -80,7 +90,8 @@ export function midtransWebhookRoutes(deps: Deps): FastifyPluginAsyncTypebox {
 
         let confirmed: TransactionState | null;
         try {
-          confirmed = await deps.gateway.getStatus(claimed.orderId);
+          // Midtrans gives us 5 seconds: past the budget, answer 503 and let it retry.
+          confirmed = await withDeadline(deps.gateway.getStatus(claimed.orderId), STATUS_CHECK_BUDGET_MS);
         } catch (err) {
           request.log.error({ err, order_id: claimed.orderId }, 'could not confirm notification with the status API');
           throw new AppError('service_unavailable', 'Could not confirm the transaction with Midtrans; retry later');
