@@ -128,3 +128,7 @@ export async function gracePeriodDays(db: Db, projectId: string): Promise<number
   const row = await db.selectFrom('projects').select('grace_period_days').where('id', '=', projectId).executeTakeFirstOrThrow();
   return row.grace_period_days;
 }
+
+export function findPlanByCode(db: Db, projectId: string, code: string): Promise<Plan | undefined> {
+  return db.selectFrom('plans').selectAll().where('project_id', '=', projectId).where('code', '=', code).executeTakeFirst();
+}

@@ -53,3 +53,73 @@ export const SubscriptionResponse = Type.Object(
   },
 );
 export type SubscriptionResponse = Static<typeof SubscriptionResponse>;
+
+export const PlanChoiceBody = Type.Object(
+  {
+    plan_code: Type.String({ minLength: 1, maxLength: 40, description: 'The `code` of one of your plans.', examples: ['business'] }),
+  },
+  { additionalProperties: false, examples: [{ plan_code: 'business' }] },
+);
+
+export const CancelBody = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why the customer is leaving; reported back to you.' })) },
+  { additionalProperties: false, examples: [{ reason: 'Too expensive for us right now' }] },
+);
+
+const CheckoutItemSchema = Type.Object({ id: Type.String(), name: Type.String(), price: Type.Integer(), quantity: Type.Integer() });
+
+export const PreviewResponse = Type.Object(
+  {
+    kind: StringEnum(['start_paid', 'switch_now', 'upgrade_prorated', 'upgrade_new_period', 'scheduled_at_period_end'] as const),
+    amount: Type.Integer({ description: 'Charged now, whole rupiah (0 when nothing is charged).' }),
+    currency: Type.String(),
+    items: Type.Array(CheckoutItemSchema, { description: 'What the payment page will show; sums to `amount`.' }),
+    credit: Type.Integer({ description: 'Credit for unused time on the current plan.' }),
+    effective_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: '`null`: when the payment settles.' }),
+  },
+  {
+    examples: [
+      {
+        kind: 'upgrade_prorated',
+        amount: 203226,
+        currency: 'IDR',
+        items: [
+          { id: 'plan-business', name: 'Business, rest of current period', price: 304839, quantity: 1 },
+          { id: 'proration-credit', name: 'Unused time on Pro', price: -101613, quantity: 1 },
+        ],
+        credit: 101613,
+        effective_at: null,
+      },
+    ],
+  },
+);
+
+export const ChangeResponse = Type.Object(
+  {
+    outcome: StringEnum(['applied', 'scheduled', 'payment_required'] as const),
+    kind: Type.String(),
+    payment: Type.Union([
+      Type.Object({
+        id: Type.String(),
+        order_id: Type.String(),
+        amount: Type.Integer(),
+        currency: Type.String(),
+        status: Type.String(),
+        payment_url: Type.Union([Type.String(), Type.Null()], { description: 'Send the customer here to pay (Midtrans Snap).' }),
+        expires_at: Type.String({ format: 'date-time' }),
+      }),
+      Type.Null(),
+    ]),
+    subscription: SubscriptionResponse,
+  },
+  {
+    examples: [
+      {
+        outcome: 'scheduled',
+        kind: 'scheduled_at_period_end',
+        payment: null,
+        subscription: SubscriptionResponse.examples[0],
+      },
+    ],
+  },
+);

@@ -4,10 +4,21 @@ import { AppError } from '../../lib/errors.ts';
 import * as repo from './subscriptions.repository.ts';
 import type { SubscriptionResponse } from './subscriptions.schemas.ts';
 
-/** What the integrator's app gates features on: plan, status, period and pending changes. */
-export async function getEndUserSubscription(db: Db, projectId: string, externalId: string): Promise<SubscriptionResponse> {
+export async function resolveEndUser(db: Db, projectId: string, externalId: string) {
   const endUser = await repo.findEndUserByExternalId(db, projectId, externalId);
   if (!endUser) throw new AppError('end_user_not_found', `No end user "${externalId}" in this project`);
+  return endUser;
+}
+
+export async function resolvePlanCode(db: Db, projectId: string, code: string): Promise<string> {
+  const plan = await repo.findPlanByCode(db, projectId, code);
+  if (!plan) throw new AppError('plan_not_found', `No plan with code "${code}" in this project`);
+  return plan.id;
+}
+
+/** What the integrator's app gates features on: plan, status, period and pending changes. */
+export async function getEndUserSubscription(db: Db, projectId: string, externalId: string): Promise<SubscriptionResponse> {
+  const endUser = await resolveEndUser(db, projectId, externalId);
   const sub = await repo.findSubscriptionOfEndUser(db, projectId, endUser.id);
   if (!sub) {
     return {
