@@ -30,8 +30,6 @@ declare module 'autocannon' {
       duration?: number;
       timeout?: number;
       pipelining?: number;
-      /** Requests per second across all connections (open-loop pacing). */
-      overallRate?: number;
       method?: string;
       headers?: Record<string, string>;
       body?: string;

@@ -64,10 +64,10 @@ function systemTicks(): Snapshot['system'] {
 export class CpuMeter {
   #start: Snapshot | undefined;
 
-  /** postgresPids lists the backends serving the bench database (none for PGlite). */
+  /** postgresPids lists the backends serving the bench database (undefined for PGlite). */
   constructor(
     private readonly servicePid: number | undefined,
-    private readonly postgresPids: () => Promise<number[]>,
+    private readonly postgresPids?: () => Promise<number[]>,
   ) {}
 
   static available(): boolean {
@@ -98,7 +98,7 @@ export class CpuMeter {
     const bench = end.bench - start.bench;
     return {
       serviceMs: per(service),
-      postgresMs: end.postgres.size > 0 ? per(postgres) : undefined,
+      postgresMs: this.postgresPids ? per(postgres) : undefined,
       loadGeneratorMs: per(bench),
       otherMs: per(Math.max(0, busy - service - bench - postgres)),
       busyPercent: (100 * busy) / total,
@@ -108,7 +108,7 @@ export class CpuMeter {
 
   async #snapshot(): Promise<Snapshot> {
     const postgres = new Map<number, number>();
-    for (const pid of await this.postgresPids()) {
+    for (const pid of (await this.postgresPids?.()) ?? []) {
       const ticks = processTicks(pid);
       if (ticks !== undefined) postgres.set(pid, ticks);
     }

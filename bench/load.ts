@@ -23,8 +23,6 @@ export interface LoadResult {
 export interface LoadOptions {
   connections: number;
   durationSeconds: number;
-  /** Pace the phase at this many requests per second overall; as fast as possible when undefined. */
-  rate?: number;
 }
 
 function fire(options: autocannon.Options): Promise<LoadResult> {
@@ -49,11 +47,7 @@ function fire(options: autocannon.Options): Promise<LoadResult> {
 }
 
 function pacing(options: LoadOptions): Partial<autocannon.Options> {
-  return {
-    connections: options.connections,
-    duration: options.durationSeconds,
-    ...(options.rate !== undefined && { overallRate: options.rate }),
-  };
+  return { connections: options.connections, duration: options.durationSeconds };
 }
 
 /** `GET /healthz`: the framework's ceiling on this machine (no database, no auth). */

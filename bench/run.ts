@@ -114,7 +114,7 @@ async function benchBackend(backend: Backend, options: Options): Promise<Backend
   const project = await createBenchProject(service);
 
   const { durationSeconds: d, warmupSeconds: w } = options;
-  const meter = new CpuMeter(service.pid, () => (database ? database.backendPids() : Promise.resolve([])));
+  const meter = new CpuMeter(service.pid, database && (() => database!.backendPids()));
   const measured = async (run: () => Promise<LoadResult>) => {
     if (CpuMeter.available()) await meter.start();
     const result = await run();

@@ -49,9 +49,20 @@ export function freePort(): Promise<number> {
 }
 
 /** Variables Langgan reads: never inherited from the shell running the bench. */
-const SERVICE_VARIABLES = /^(PORT|HOST|PUBLIC_URL|DATABASE_URL|DATA_DIR|ADMIN_API_KEY|LOG_LEVEL|NODE_ENV|DEMO|TRUST_PROXY|DB_POOL_SIZE|RATE_LIMIT_.*|MIDTRANS_.*)$/;
+const SERVICE_VARIABLES =
+  /^(PORT|HOST|PUBLIC_URL|DATABASE_URL|DATA_DIR|ADMIN_API_KEY|LOG_LEVEL|NODE_ENV|DEMO|TRUST_PROXY|DB_POOL_SIZE|RATE_LIMIT_.*|MIDTRANS_.*|PAYMENT_.*|SCHEDULER_.*|WEBHOOK_.*)$/;
 
 export async function startService(options: StartOptions): Promise<Service> {
+  try {
+    return await startOnce(options);
+  } catch (err) {
+    // The free port can be taken between our probe and the service's listen: retry once.
+    if (!(err instanceof Error && err.message.includes('EADDRINUSE'))) throw err;
+    return startOnce(options);
+  }
+}
+
+async function startOnce(options: StartOptions): Promise<Service> {
   const port = await freePort();
   let simulatorPort = await freePort();
   while (simulatorPort === port) simulatorPort = await freePort();

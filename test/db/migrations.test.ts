@@ -1,23 +1,30 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../src/db/database.ts';
+import { migrationProvider } from '../../src/db/migrations/index.ts';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database.ts';
 
 const cleanup: TestDatabase[] = [];
+const ALL = Object.keys(await migrationProvider.getMigrations()).sort();
 afterAll(async () => {
   for (const d of cleanup) await d.destroy();
 });
 
 describe('migrations', () => {
+  it('are numbered forward-only, starting with the initial schema', () => {
+    expect(ALL[0]).toBe('0001_initial');
+    ALL.forEach((name, i) => expect(name.startsWith(String(i + 1).padStart(4, '0') + '_'), name).toBe(true));
+  });
+
   it('apply once on an empty database and are a no-op the second time', async () => {
     const d = await createTestDatabase({ migrate: false });
     cleanup.push(d);
-    expect(await migrate(d.db)).toEqual(['0001_initial', '0002_payments_lifecycle']);
+    expect(await migrate(d.db)).toEqual(ALL);
     expect(await migrate(d.db)).toEqual([]);
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(d.db);
     expect(tables.rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['end_users', 'events', 'payments', 'plans', 'portal_sessions', 'portal_tokens', 'projects', 'subscriptions']),
+      expect.arrayContaining(['end_users', 'events', 'payments', 'plans', 'portal_sessions', 'portal_tokens', 'projects', 'subscriptions', 'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints']),
     );
   });
 
@@ -31,9 +38,9 @@ describe('migrations', () => {
       : Array.from({ length: 4 }, () => ({ db: d.db, close: async () => {} }));
     try {
       const applied = await Promise.all(instances.map((i) => migrate(i.db)));
-      expect(applied.flat()).toEqual(['0001_initial', '0002_payments_lifecycle']);
+      expect(applied.flat()).toEqual(ALL);
       const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(d.db);
-      expect(rows.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_payments_lifecycle']);
+      expect(rows.rows.map((r) => r.name)).toEqual(ALL);
     } finally {
       await Promise.all(instances.map((i) => i.close()));
     }

@@ -38,6 +38,8 @@ const CACHE_MAX = 10_000;
  */
 export class ClientCredentialCache {
   readonly #cache = new Map<string, CachedClient>();
+  /** One database read per client at a time, however many requests miss the cache together. */
+  readonly #loading = new Map<string, Promise<CachedClient | undefined>>();
   constructor(private readonly db: Db) {}
 
   async verify(creds: ClientCredentials, options: { fresh?: boolean } = {}): Promise<AuthenticatedClient> {
@@ -56,7 +58,16 @@ export class ClientCredentialCache {
     this.#cache.delete(clientId);
   }
 
-  async #load(clientId: string): Promise<CachedClient | undefined> {
+  #load(clientId: string): Promise<CachedClient | undefined> {
+    let pending = this.#loading.get(clientId);
+    if (!pending) {
+      pending = this.#read(clientId).finally(() => this.#loading.delete(clientId));
+      this.#loading.set(clientId, pending);
+    }
+    return pending;
+  }
+
+  async #read(clientId: string): Promise<CachedClient | undefined> {
     const row = await findProjectByClientId(this.db, clientId);
     if (!row) {
       this.#cache.delete(clientId);

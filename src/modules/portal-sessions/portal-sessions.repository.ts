@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { Locale } from '../../db/types.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Locale, ThemeConfig } from '../../db/types.ts';
+
+/** A timestamptz column as JavaScript's toISOString() writes it (events carry ISO strings). */
+const ISO_UTC = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 export interface MintTokenInput {
   projectId: string;
@@ -23,71 +27,22 @@ export interface MintTokenInput {
 }
 
 /**
- * The hot path in one statement (one round trip): re-check the client secret hash and
- * that the redirect_uri is registered,
- * find or create the end user (putting a new one on the project's default plan, with
- * its subscription.created event), refresh the optional profile fields, and store the
- * portal token's hash. Returns no row when the secret hash is stale, the redirect_uri is
- * not registered, or a concurrent request created the same end user first; the caller
- * diagnoses with fresh reads and retries once.
+ * The hot path in one round trip: the `mint_portal_token` function (migration 0004)
+ * re-checks the client secret hash and the redirect_uri allowlist, finds or creates the
+ * end user (a new one on the project's default plan, with its subscription.created event),
+ * refreshes optional profile fields, and stores the token's hash. Returns undefined when
+ * the secret hash is stale or the redirect_uri is not registered.
  */
 export async function mintPortalToken(db: Db, i: MintTokenInput): Promise<{ end_user_id: string } | undefined> {
-  const result = await sql<{ end_user_id: string }>`
-    with project as (
-      select id from projects
-      where id = ${i.projectId} and client_secret_hash = ${i.secretHash}
-        and (${i.redirectUri}::text is null or redirect_uris @> jsonb_build_array(${i.redirectUri}::text))
-    ),
-    existing as (
-      select end_users.id from end_users, project
-      where end_users.project_id = project.id and end_users.external_id = ${i.externalId}
-    ),
-    inserted_user as (
-      insert into end_users (id, project_id, external_id, email, name, locale, created_at, updated_at)
-      select ${i.newEndUserId}, project.id, ${i.externalId}, ${i.email}::text, ${i.name}::text, ${i.locale}::text, ${i.now}::timestamptz, ${i.now}::timestamptz
-      from project where not exists (select 1 from existing)
-      on conflict (project_id, external_id) do nothing
-      returning id
-    ),
-    refreshed_user as (
-      update end_users
-      set email = coalesce(${i.email}::text, email), name = coalesce(${i.name}::text, name),
-          locale = coalesce(${i.locale}::text, locale), updated_at = ${i.now}::timestamptz
-      where id = (select id from existing)
-        and (email is distinct from coalesce(${i.email}::text, email)
-          or name is distinct from coalesce(${i.name}::text, name)
-          or locale is distinct from coalesce(${i.locale}::text, locale))
-    ),
-    default_plan as (
-      select id, interval from plans
-      where project_id = ${i.projectId} and is_default and archived_at is null
-    ),
-    new_subscription as (
-      insert into subscriptions (id, project_id, end_user_id, plan_id, status, current_period_start, current_period_end, created_at, updated_at)
-      select ${i.newSubscriptionId}, ${i.projectId}, inserted_user.id, default_plan.id, 'active', ${i.now}::timestamptz,
-             case default_plan.interval when 'month' then ${i.monthEnd}::timestamptz else ${i.yearEnd}::timestamptz end,
-             ${i.now}::timestamptz, ${i.now}::timestamptz
-      from inserted_user cross join default_plan
-      returning id, plan_id, end_user_id
-    ),
-    subscription_event as (
-      insert into events (id, project_id, type, subject_id, source, data, created_at)
-      select ${i.newEventId}, ${i.projectId}, 'subscription.created', id, 'api',
-             jsonb_build_object('plan_id', plan_id, 'end_user_id', ${i.externalId}::text, 'version', 1), ${i.now}::timestamptz
-      from new_subscription
-    ),
-    end_user as (
-      select id from existing union all select id from inserted_user
-    ),
-    token as (
-      insert into portal_tokens (token_hash, project_id, end_user_id, redirect_uri, locale, expires_at, created_at)
-      select ${i.tokenHash}, ${i.projectId}, end_user.id, ${i.redirectUri}::text, ${i.locale}::text, ${i.expiresAt}::timestamptz, ${i.now}::timestamptz
-      from end_user
-      returning end_user_id
-    )
-    select end_user_id from token
+  const result = await sql<{ end_user_id: string | null }>`
+    select mint_portal_token(
+      ${i.projectId}, ${i.secretHash}, ${i.redirectUri}, ${i.externalId}, ${i.email}, ${i.name}, ${i.locale},
+      ${i.tokenHash}, ${i.newEndUserId}, ${i.newSubscriptionId}, ${i.newEventId},
+      ${i.now}, ${i.expiresAt}, ${i.monthEnd}, ${i.yearEnd}
+    ) as end_user_id
   `.execute(db);
-  return result.rows[0];
+  const endUserId = result.rows[0]?.end_user_id;
+  return endUserId ? { end_user_id: endUserId } : undefined;
 }
 
 export interface ConsumeTokenInput {
@@ -112,9 +67,11 @@ export interface OpenedSession {
 /**
  * Exchanges a portal token for a portal session in one statement. The conditional
  * UPDATE (`used_at is null and expires_at > now`) is the single-use guarantee: of two
- * concurrent exchanges, exactly one sees the row still unused.
+ * concurrent exchanges, exactly one sees the row still unused. The same statement writes
+ * the `portal_session.created` event (with the integrator's own end user id).
  */
 export async function consumeTokenIntoSession(db: Db, i: ConsumeTokenInput): Promise<OpenedSession | undefined> {
+  const eventId = newId('evt');
   const result = await sql<OpenedSession>`
     with consumed as (
       update portal_tokens set used_at = ${i.now}::timestamptz
@@ -128,12 +85,24 @@ export async function consumeTokenIntoSession(db: Db, i: ConsumeTokenInput): Pro
              then ${i.requestedRedirectUri}::text
              else consumed.redirect_uri end as effective_redirect_uri
       from consumed join projects on projects.id = consumed.project_id
+    ),
+    opened as (
+      insert into portal_sessions (id, secret_hash, project_id, end_user_id, redirect_uri, locale, expires_at, created_at)
+      select ${i.sessionId}, ${i.sessionSecretHash}, project_id, end_user_id, effective_redirect_uri, locale,
+             ${i.sessionExpiresAt}::timestamptz, ${i.now}::timestamptz
+      from chosen
+      returning id, project_id, end_user_id, redirect_uri, locale, expires_at
+    ),
+    session_event as (
+      insert into events (id, project_id, type, subject_id, source, data, created_at)
+      select ${eventId}, opened.project_id, 'portal_session.created', opened.id, 'portal',
+             jsonb_build_object('portal_session', jsonb_build_object(
+               'id', opened.id, 'end_user_id', end_users.external_id, 'redirect_uri', opened.redirect_uri,
+               'locale', opened.locale, 'expires_at', ${ISO_UTC('opened.expires_at')})),
+             ${i.now}::timestamptz
+      from opened join end_users on end_users.id = opened.end_user_id
     )
-    insert into portal_sessions (id, secret_hash, project_id, end_user_id, redirect_uri, locale, expires_at, created_at)
-    select ${i.sessionId}, ${i.sessionSecretHash}, project_id, end_user_id, effective_redirect_uri, locale,
-           ${i.sessionExpiresAt}::timestamptz, ${i.now}::timestamptz
-    from chosen
-    returning id, project_id, end_user_id, redirect_uri, locale, expires_at
+    select id, project_id, end_user_id, redirect_uri, locale, expires_at from opened
   `.execute(db);
   return result.rows[0];
 }
@@ -154,4 +123,92 @@ export async function findToken(db: Db, tokenHash: Buffer): Promise<TokenRow | u
     .select(['portal_tokens.project_id', 'portal_tokens.redirect_uri', 'portal_tokens.used_at', 'portal_tokens.expires_at', 'projects.redirect_uris'])
     .where('portal_tokens.token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+/** A live portal session with what every portal page shows about its project. */
+export interface LiveSession {
+  id: string;
+  project_id: string;
+  end_user_id: string;
+  redirect_uri: string | null;
+  locale: Locale | null;
+  expires_at: Date;
+  project_name: string;
+  theme_config: ThemeConfig;
+  project_default_locale: Locale;
+}
+
+/**
+ * The session a portal cookie carries (looked up by the SHA-256 of its secret), if it has
+ * neither expired nor been ended — with its project, in one round trip per page.
+ */
+export function findLiveSession(db: Db, secretHash: Buffer, now: Date): Promise<LiveSession | undefined> {
+  return db
+    .selectFrom('portal_sessions')
+    .innerJoin('projects', 'projects.id', 'portal_sessions.project_id')
+    .select([
+      'portal_sessions.id',
+      'portal_sessions.project_id',
+      'portal_sessions.end_user_id',
+      'portal_sessions.redirect_uri',
+      'portal_sessions.locale',
+      'portal_sessions.expires_at',
+      'projects.name as project_name',
+      'projects.theme_config',
+      'projects.default_locale as project_default_locale',
+    ])
+    .where('portal_sessions.secret_hash', '=', secretHash)
+    .where('portal_sessions.ended_at', 'is', null)
+    .where('portal_sessions.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+/** An ended or expired session, for its "session ended" page: where "Back to app" leads. */
+export interface PastSession {
+  id: string;
+  redirect_uri: string | null;
+  locale: Locale | null;
+  project_name: string;
+  theme_config: ThemeConfig;
+  project_default_locale: Locale;
+}
+
+export function findSessionForEndedPage(db: Db, by: { secretHash: Buffer } | { id: string }): Promise<PastSession | undefined> {
+  let query = db
+    .selectFrom('portal_sessions')
+    .innerJoin('projects', 'projects.id', 'portal_sessions.project_id')
+    .select([
+      'portal_sessions.id',
+      'portal_sessions.redirect_uri',
+      'portal_sessions.locale',
+      'projects.name as project_name',
+      'projects.theme_config',
+      'projects.default_locale as project_default_locale',
+    ]);
+  query = 'id' in by ? query.where('portal_sessions.id', '=', by.id) : query.where('portal_sessions.secret_hash', '=', by.secretHash);
+  return query.executeTakeFirst();
+}
+
+/** Ends a session ("Back to app"); ending it twice changes nothing. */
+export async function endSession(db: Db, id: string, now: Date): Promise<void> {
+  await db.updateTable('portal_sessions').set({ ended_at: now }).where('id', '=', id).where('ended_at', 'is', null).execute();
+}
+
+/**
+ * Claims a form submission of a session. The primary key makes this the once-only gate:
+ * of two submissions of one form (double click, resubmission) exactly one claims it.
+ */
+export async function claimPortalAction(db: Db, sessionId: string, actionId: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .insertInto('portal_actions')
+    .values({ session_id: sessionId, action_id: actionId, created_at: now })
+    .onConflict((oc) => oc.columns(['session_id', 'action_id']).doNothing())
+    .returning('action_id')
+    .execute();
+  return rows.length === 1;
+}
+
+/** Gives a claim back when its action failed, so the same form may be sent again. */
+export async function releasePortalAction(db: Db, sessionId: string, actionId: string): Promise<void> {
+  await db.deleteFrom('portal_actions').where('session_id', '=', sessionId).where('action_id', '=', actionId).execute();
 }

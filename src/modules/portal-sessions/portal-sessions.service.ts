@@ -39,8 +39,8 @@ export async function createPortalSession(deps: Deps, body: CreatePortalSessionB
 
   let minted = await repo.mintPortalToken(deps.db, input);
   if (!minted) {
-    // Rare path: the cached secret hash went stale (rotation on another instance), the
-    // redirect_uri is not registered, or a concurrent first request created this end user.
+    // Rare path: the cached secret hash went stale (rotation on another instance), or the
+    // redirect_uri is not registered. Tell them apart with fresh reads.
     deps.credentials.invalidate(creds.clientId);
     const fresh = await deps.credentials.verify(creds, { fresh: true });
     if (body.redirect_uri !== undefined) {
