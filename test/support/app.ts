@@ -4,6 +4,7 @@ import { buildApp, type AppOptions } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
 import { FrozenClock } from '../../src/lib/clock.ts';
+import type { Logger } from '../../src/lib/logger.ts';
 import { buildSimulator, type MidtransSimulator } from '../../src/midtrans-simulator/index.ts';
 import { createMidtransGateway } from '../../src/payments/midtrans/index.ts';
 import { webhookUrl } from '../../src/payments/setup.ts';
@@ -31,7 +32,7 @@ export const TEST_SERVER_KEY = 'SB-Mid-server-langgan-test';
  * clock. `env` overrides configuration variables exactly as the environment would.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; appOptions?: AppOptions; database?: TestDatabase } = {},
+  options: { env?: Record<string, string>; appOptions?: AppOptions; database?: TestDatabase; logger?: Logger } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const clock = new FrozenClock();
@@ -53,7 +54,7 @@ export async function startTestApp(
     notificationUrl: webhookUrl(config),
     retryDelayMs: 10,
   });
-  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock, gateway });
+  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock, gateway, ...(options.logger && { logger: options.logger }) });
   const app = await buildApp(deps, options.appOptions);
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address() as AddressInfo;
