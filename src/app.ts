@@ -13,15 +13,19 @@ import { AppError } from './lib/errors.ts';
 import { ErrorResponse } from './lib/schema.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
 import type { DemoCredentials } from './demo/seed.ts';
+import { eventPlatformRoutes } from './modules/events/events.platform.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { planAdminRoutes } from './modules/plans/plans.admin.routes.ts';
 import { planPlatformRoutes } from './modules/plans/plans.platform.routes.ts';
 import { PlanResponse } from './modules/plans/plans.schemas.ts';
+import { paymentPlatformRoutes } from './modules/payments/payments.platform.routes.ts';
 import { midtransWebhookRoutes } from './modules/payments/payments.webhook.routes.ts';
 import { portalSessionPlatformRoutes } from './modules/portal-sessions/portal-sessions.routes.ts';
 import { projectRoutes } from './modules/projects/projects.admin.routes.ts';
 import { ProjectResponse } from './modules/projects/projects.schemas.ts';
 import { subscriptionPlatformRoutes } from './modules/subscriptions/subscriptions.platform.routes.ts';
+import { PORTAL_PREFIX, portalPlugin } from './portal/portal.plugin.ts';
+import { webhookAdminRoutes } from './modules/webhooks/webhooks.admin.routes.ts';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
@@ -77,6 +81,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
         );
         await basic.register(planPlatformRoutes(deps));
         await basic.register(subscriptionPlatformRoutes(deps));
+        await basic.register(paymentPlatformRoutes(deps));
+        await basic.register(eventPlatformRoutes(deps));
       });
     },
     { prefix: '/api/platform' },
@@ -87,11 +93,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       admin.addHook('onRequest', adminGuard(config.adminApiKey));
       await admin.register(projectRoutes(deps));
       await admin.register(planAdminRoutes(deps));
+      await admin.register(webhookAdminRoutes(deps));
     },
     { prefix: '/api/admin' },
   );
 
   await app.register(midtransWebhookRoutes(deps));
+  await app.register(portalPlugin(deps), { prefix: PORTAL_PREFIX });
 
   if (options.demo) await app.register(demoRoutes(deps, options.demo));
 

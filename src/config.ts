@@ -31,6 +31,12 @@ export interface Config {
     /** Scheduler tick: reconciliation and, later, period-end work. */
     schedulerIntervalMs: number;
   };
+  webhooks: {
+    /** Longest wait for a receiver's answer (connect + response) per delivery attempt. */
+    timeoutMs: number;
+    /** Failed deliveries are retried for at least this long before being marked failed. */
+    retryWindowMs: number;
+  };
   midtrans: {
     serverKey: string | undefined;
     env: 'sandbox' | 'production';
@@ -98,6 +104,10 @@ export function loadConfig(env: Env = process.env): Config {
     payments: Object.freeze({
       expiryMinutes: integer(env, 'PAYMENT_EXPIRY_MINUTES', 24 * 60, 1, 7 * 24 * 60),
       schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_SECONDS', 30, 1, 3600) * 1000,
+    }),
+    webhooks: Object.freeze({
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60) * 1000,
+      retryWindowMs: integer(env, 'WEBHOOK_RETRY_HOURS', 24, 24, 24 * 7) * 3_600_000,
     }),
     midtrans: Object.freeze({
       serverKey,

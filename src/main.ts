@@ -7,6 +7,7 @@ import { systemClock } from './lib/clock.ts';
 import { createLogger } from './lib/logger.ts';
 import { reconcilePendingPayments } from './modules/payments/reconcile.ts';
 import { processPeriodEnds } from './modules/subscriptions/period-end.ts';
+import { deliverWebhooks } from './modules/webhooks/deliver.ts';
 import { setUpPayments } from './payments/setup.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     [
       { name: 'period-ends', run: () => processPeriodEnds(deps) },
       { name: 'reconcile-payments', run: () => reconcilePendingPayments(deps) },
+      { name: 'deliver-webhooks', run: () => deliverWebhooks(deps) },
     ],
     config.payments.schedulerIntervalMs,
     logger,

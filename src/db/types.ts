@@ -143,6 +143,64 @@ export interface EventsTable {
   source: EventSource;
   data: Json<Record<string, unknown>>;
   created_at: Timestamp;
+  /** Publication order (gap-free, see modules/webhooks/publish.ts); null until published. */
+  published_seq: ColumnType<number | null, never, number | null>;
+  /** The public JSON (webhook body, /api/platform/events item); null for internal types. */
+  payload: ColumnType<string | null, never, string | null>;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface WebhookEndpointsTable {
+  id: string;
+  project_id: string;
+  url: string;
+  description: string;
+  /** null: every public event type. */
+  event_types: ColumnType<string[] | null, string | null, string | null>;
+  /** `whsec_…`, kept as is because it must sign; never returned after creation/rotation. */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  project_id: string;
+  endpoint_id: string;
+  event_id: string;
+  status: WebhookDeliveryStatus;
+  next_attempt_at: Timestamp | null;
+  attempts_in_window: ColumnType<number, number | undefined, number>;
+  claim_token: string | null;
+  window_started_at: Timestamp;
+  last_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempted_at: Timestamp;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  next_attempt_at: Timestamp | null;
+}
+
+/** One claimed form submission of a portal session (see migrations/0005_portal.ts). */
+export interface PortalActionsTable {
+  session_id: string;
+  action_id: string;
+  /** Where the first submission led (a portal path); null while it runs. */
+  outcome: string | null;
+  created_at: Timestamp;
 }
 
 export interface Database {
@@ -153,7 +211,11 @@ export interface Database {
   payments: PaymentsTable;
   portal_tokens: PortalTokensTable;
   portal_sessions: PortalSessionsTable;
+  portal_actions: PortalActionsTable;
   events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type Project = Selectable<ProjectsTable>;
@@ -165,3 +227,6 @@ export type NewPayment = Insertable<PaymentsTable>;
 export type SubscriptionUpdate = Updateable<SubscriptionsTable>;
 export type PortalSession = Selectable<PortalSessionsTable>;
 export type Event = Selectable<EventsTable>;
+export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttempt = Selectable<WebhookAttemptsTable>;

@@ -23,6 +23,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
         { name: 'Platform', description: 'Called by integrator backends with client credentials. Never from a browser.' },
         { name: 'Admin: projects', description: 'Operator API (Authorization: Bearer ADMIN_API_KEY).' },
         { name: 'Admin: plans', description: 'Operator API (Authorization: Bearer ADMIN_API_KEY).' },
+        { name: 'Admin: webhooks', description: 'Webhook endpoints, signing secrets and the delivery log (Authorization: Bearer ADMIN_API_KEY).' },
         { name: 'Webhooks', description: 'Called by Midtrans; verified by signature and the status API.' },
         { name: 'Operations', description: 'Health and readiness probes.' },
       ],

@@ -1,6 +1,9 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_payments_lifecycle.ts';
+import * as m0003 from './0003_webhooks.ts';
+import * as m0004 from './0004_mint_portal_token.ts';
+import * as m0005 from './0005_portal.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -9,6 +12,9 @@ import * as m0002 from './0002_payments_lifecycle.ts';
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_payments_lifecycle': m0002,
+  '0003_webhooks': m0003,
+  '0004_mint_portal_token': m0004,
+  '0005_portal': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -97,3 +97,18 @@ export function listPaymentsOfEndUser(db: Db, projectId: string, endUserId: stri
     .offset(offset)
     .execute();
 }
+
+/** One payment, only if it belongs to this end user of this project (portal authorisation). */
+export function findPaymentOfEndUser(
+  db: Db,
+  owner: { projectId: string; endUserId: string },
+  by: { id: string } | { orderId: string },
+): Promise<Payment | undefined> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('project_id', '=', owner.projectId)
+    .where('end_user_id', '=', owner.endUserId)
+    .where('id' in by ? 'id' : 'order_id', '=', 'id' in by ? by.id : by.orderId)
+    .executeTakeFirst();
+}

@@ -201,11 +201,21 @@ export async function endSession(db: Db, id: string, now: Date): Promise<void> {
 export async function claimPortalAction(db: Db, sessionId: string, actionId: string, now: Date): Promise<boolean> {
   const rows = await db
     .insertInto('portal_actions')
-    .values({ session_id: sessionId, action_id: actionId, created_at: now })
+    .values({ session_id: sessionId, action_id: actionId, outcome: null, created_at: now })
     .onConflict((oc) => oc.columns(['session_id', 'action_id']).doNothing())
     .returning('action_id')
     .execute();
   return rows.length === 1;
+}
+
+/** Remembers where a claimed submission led, for its duplicates. */
+export async function recordPortalActionOutcome(db: Db, sessionId: string, actionId: string, outcome: string): Promise<void> {
+  await db.updateTable('portal_actions').set({ outcome }).where('session_id', '=', sessionId).where('action_id', '=', actionId).execute();
+}
+
+/** A claimed submission: `outcome` null while it still runs; undefined if it was given back. */
+export function findPortalAction(db: Db, sessionId: string, actionId: string): Promise<{ outcome: string | null } | undefined> {
+  return db.selectFrom('portal_actions').select('outcome').where('session_id', '=', sessionId).where('action_id', '=', actionId).executeTakeFirst();
 }
 
 /** Gives a claim back when its action failed, so the same form may be sent again. */

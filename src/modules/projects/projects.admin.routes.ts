@@ -27,14 +27,14 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           security,
           summary: 'Create a project',
           description:
-            'Registers an integrator project. The response carries `client_secret` this once; Langgan stores only its SHA-256 hash. `redirect_uris` is the allowlist of places the portal may send users back to.',
+            'Registers an integrator project. The response carries `client_secret` this once; Langgan stores only its SHA-256 hash. `redirect_uris` is the allowlist of places the portal may send users back to. Theme colours below WCAG AA contrast are reported in `warnings` (the portal shows readable ones instead).',
           body: CreateProjectBody,
           response: { 201: ProjectWithSecretResponse, ...errorResponses(400, 401, 413, 415) },
         },
       },
       async (request, reply) => {
         const { project, clientSecret } = await service.createProject(deps.db, request.body, deps.clock.now());
-        return reply.status(201).send({ ...service.toProjectResponse(project), client_secret: clientSecret });
+        return reply.status(201).send({ ...service.toProjectResponse(project), ...service.themeWarnings(project), client_secret: clientSecret });
       },
     );
 
@@ -74,14 +74,17 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           tags,
           security,
           summary: 'Update a project',
-          description: 'Changes name, redirect URIs, theme, default locale, grace period or development mode. Only the fields sent change.',
+          description:
+            'Changes name, redirect URIs, theme, default locale, grace period or development mode. Only the fields sent change. When theme colours fall below WCAG AA contrast, the answer carries `warnings` naming them and the colours the portal shows instead.',
           params: ProjectParams,
           body: UpdateProjectBody,
           response: { 200: Type.Ref(ProjectResponse), ...errorResponses(400, 401, 404, 413, 415) },
         },
       },
-      async (request) =>
-        service.toProjectResponse(await service.updateProject(deps.db, request.params.id, request.body, deps.clock.now())),
+      async (request) => {
+        const project = await service.updateProject(deps.db, request.params.id, request.body, deps.clock.now());
+        return { ...service.toProjectResponse(project), ...service.themeWarnings(project) };
+      },
     );
 
     app.post(

@@ -80,6 +80,12 @@ export const ProjectResponse = Type.Object(
     development_mode: Type.Boolean(),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
+    warnings: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'In answers to creating or updating a project, present only when theme_config has colours below WCAG AA contrast: each names the colour and the readable one the portal shows instead.',
+      }),
+    ),
   },
   { $id: 'Project', examples: [projectExample()] },
 );

@@ -3,6 +3,7 @@ import type { Project, ThemeConfig } from '../../db/types.ts';
 import { randomToken, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { themeContrastWarnings } from '../../portal/theme/theme-css.ts';
 import { recordEvent } from '../events/events.repository.ts';
 import * as repo from './projects.repository.ts';
 import type { CreateProjectBody, ProjectResponse, UpdateProjectBody } from './projects.schemas.ts';
@@ -98,6 +99,15 @@ export function toProjectResponse(p: Project): ProjectResponse {
     created_at: p.created_at.toISOString(),
     updated_at: p.updated_at.toISOString(),
   };
+}
+
+/**
+ * For the answers to creating or updating a project: the portal adjusts theme colours
+ * that fall below WCAG AA, and the admin is told which and to what. Absent when none do.
+ */
+export function themeWarnings(p: Project): { warnings?: string[] } {
+  const warnings = themeContrastWarnings(p.theme_config);
+  return warnings.length > 0 ? { warnings } : {};
 }
 
 export function listProjects(db: Db): Promise<Project[]> {

@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.ts';
+import { sha256 } from '../../lib/crypto.ts';
+import { AppError, ERROR_STATUS } from '../../lib/errors.ts';
+import { endSession, findSessionForEndedPage, findToken } from '../../modules/portal-sessions/portal-sessions.repository.ts';
+import { findProjectById } from '../../modules/projects/projects.repository.ts';
+import { exchangePortalToken } from '../../modules/portal-sessions/portal-sessions.service.ts';
+import { isValidCsrfToken } from '../http/csrf.ts';
+import { requireSameOrigin } from '../http/guards.ts';
+import { anonymousChrome, chromeFor, sendPage, sendSessionEnded, sendSessionPage } from '../http/pages.ts';
+import { newActionId } from '../http/actions.ts';
+import { clearSessionCookies, cookieSecret, portalContext, requireSession, setSessionCookies } from '../http/session.ts';
+import { loadAccount, recentPayments } from '../portal.service.ts';
+import { EntryQuery, LeaveForm } from '../portal.schemas.ts';
+import { messagePage } from '../views/message.view.ts';
+import { overviewPage } from '../views/overview.view.ts';
+
+const LINK_ERRORS = { unknown: 'portal_link_unknown', used: 'portal_link_used', expired: 'portal_link_expired' } as const;
+
+/**
+ * `GET /portal?session=…[&redirect_uri=…]` exchanges a single-use link for a session
+ * cookie and redirects to the clean `GET /portal` (the overview); `POST /portal/back`
+ * ends the session and returns to the app.
+ */
+export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
+  const session = requireSession(deps);
+  return async (app) => {
+    app.get('/', { schema: { querystring: EntryQuery, hide: true } }, async (request, reply) => {
+      const { query } = request;
+      if (query.session !== undefined) {
+        const requested = query.redirect_uri ?? null;
+        const result = await exchangePortalToken(deps, query.session, requested);
+        if (!result.ok) return sendLinkRefused(request, reply, query.session, result.reason, result.backToAppUrl);
+        if (requested !== null && result.session.redirect_uri !== requested) {
+          // Not registered for the project: ignored. Only the log is told, never the page.
+          request.log.warn({ project_id: result.session.project_id, redirect_uri: requested.slice(0, 300) }, 'portal: unregistered redirect_uri ignored');
+        }
+        setSessionCookies(reply, deps.config, result.sessionSecret, result.session.id);
+        // 303 to a clean URL: the token leaves the address bar and the history entry.
+        return reply.code(303).header('location', '/portal').send();
+      }
+
+      await session(request);
+      const ctx = portalContext(request);
+      const [account, recent] = await Promise.all([loadAccount(deps, ctx.owner), recentPayments(deps, ctx.owner, 3)]);
+      const noticeText = query.notice ? ctx.t.notices[query.notice] : undefined;
+      return sendSessionPage(
+        reply,
+        ctx,
+        overviewPage({ chrome: chromeFor(ctx, 'overview'), now: ctx.now, account, recent, notice: noticeText, csrf: ctx.csrf, actionId: newActionId }),
+      );
+    });
+
+    /** A used, expired or unknown link: a friendly 410/404 page, in the project's colours when it is known. */
+    async function sendLinkRefused(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      token: string,
+      reason: keyof typeof LINK_ERRORS,
+      backToApp: string | null,
+    ): Promise<FastifyReply> {
+      const code = LINK_ERRORS[reason];
+      request.log.info({ code }, 'portal link refused');
+      const known = reason === 'unknown' ? undefined : await findToken(deps.db, sha256(token));
+      const project = known && (await findProjectById(deps.db, known.project_id));
+      const chrome = anonymousChrome(request, project ? { name: project.name, theme: project.theme_config, defaultLocale: project.default_locale } : undefined);
+      const t = chrome.t;
+      const title = reason === 'used' ? t.linkUsedTitle : reason === 'expired' ? t.linkExpiredTitle : t.linkUnknownTitle;
+      return sendPage(reply, ERROR_STATUS[code], messagePage({ chrome, title, explain: t.linkExplain, backToApp }), chrome.theme);
+    }
+
+    // "Back to app" works on a live, expired or ended session alike: it only ends it and
+    // leaves. The CSRF token still has to match the session cookie.
+    app.post('/back', { onRequest: requireSameOrigin(deps.config.publicUrl), bodyLimit: 4096, schema: { body: LeaveForm, hide: true } }, async (request, reply) => {
+      const secret = cookieSecret(request);
+      const past = secret ? await findSessionForEndedPage(deps.db, { secretHash: sha256(secret) }) : undefined;
+      if (!secret || !past) return sendSessionEnded(deps, request, reply);
+      if (!isValidCsrfToken(secret, request.body.csrf)) throw new AppError('csrf_failed', 'The form does not belong to this portal session');
+      await endSession(deps.db, past.id, deps.clock.now());
+      // The app cookie stays: if the user comes back here, "session ended" still links to the app.
+      clearSessionCookies(reply, deps.config, { keepAppCookie: true });
+      if (past.redirect_uri) return reply.code(303).header('location', past.redirect_uri).send();
+      const chrome = anonymousChrome(request, { locale: past.locale, name: past.project_name, theme: past.theme_config, defaultLocale: past.project_default_locale });
+      return sendPage(reply, 200, messagePage({ chrome, title: chrome.t.leftTitle, explain: chrome.t.leftExplain }), chrome.theme);
+    });
+  };
+}
