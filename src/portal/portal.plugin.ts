@@ -5,7 +5,6 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../lib/errors.ts';
 import { registerAssetRoutes } from './http/assets.ts';
 import { portalCsp, portalErrorHandler } from './http/pages.ts';
-import { requireSession } from './http/session.ts';
 import { entryRoutes } from './routes/entry.routes.ts';
 import { paymentRoutes } from './routes/payments.routes.ts';
 import { planRoutes } from './routes/plans.routes.ts';
@@ -34,10 +33,7 @@ export function portalPlugin(deps: Deps): FastifyPluginAsyncTypebox {
     });
     app.setErrorHandler(portalErrorHandler(deps));
 
-    const session = requireSession(deps);
     app.setNotFoundHandler(async (request) => {
-      // With a live session, the 404 page keeps the portal's frame and a way back.
-      await session(request).catch(() => undefined);
       throw new AppError('not_found', `No portal page ${request.url.split('?')[0]}`);
     });
 

@@ -1,12 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../lib/schema.ts';
-import { CANCEL_REASONS } from './views/cancel.view.ts';
 
 /**
  * The portal's request shapes. Form bodies are validated exactly (unknown fields refused);
  * query strings allow extra parameters, because integrators and Midtrans append their own.
  * Ids in paths are only ever looked up within the session's own project and end user.
  */
+
+/** Why people leave, offered as choices on the cancel page; the integrator sees the code. */
+export const CANCEL_REASONS = ['too_expensive', 'missing_features', 'not_using', 'switching', 'other'] as const;
+
 const Csrf = Type.String({ minLength: 1, maxLength: 200 });
 const ActionId = Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', errorMessage: 'must be the form\'s action id' });
 

@@ -219,6 +219,7 @@ describe('CSRF and authorisation', () => {
     const [sameSite] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Claim' }).click()]);
     expect(sameSite!.status()).toBe(403);
     expect(await h1(page)).toBe("This action couldn't be verified");
+    expect(await page.getByRole('link', { name: 'Back to overview' }).count()).toBe(1);
     await checkPortalPage(page, 'csrf-refused', watch, records);
 
     // Another site (127.0.0.1): the cookie is not even sent.

@@ -8,7 +8,7 @@ import { themeStyle, type ThemeStyle } from '../theme/theme-css.ts';
 import type { SafeHtml } from '../views/html.ts';
 import type { Chrome, Section } from '../views/layout.ts';
 import { messagePage } from '../views/message.view.ts';
-import { clearSessionCookies, findPastSession, maybePortalContext, type PortalContext } from './session.ts';
+import { clearSessionCookies, cookieSecret, findPastSession, maybePortalContext, requireSession, type PortalContext } from './session.ts';
 
 /**
  * The portal's Content-Security-Policy: nothing but same-origin files, plus the one
@@ -123,6 +123,9 @@ export function portalErrorHandler(deps: Deps) {
 
     if (code === 'portal_session_ended') return sendSessionEnded(deps, request, reply);
 
+    // Errors raised before the session was looked up (a refused Origin, a bad body) still
+    // get the portal's frame and a way back when the browser has a live session.
+    if (!maybePortalContext(request) && cookieSecret(request)) await requireSession(deps)(request).catch(() => undefined);
     const ctx = maybePortalContext(request);
     const chrome = ctx ? chromeFor(ctx) : anonymousChrome(request);
     const { title, explain: sentence } = explain(chrome.t, error, code);

@@ -1,11 +1,9 @@
 import type { Plan, Subscription } from '../../db/types.ts';
 import { formatDate } from '../i18n/format.ts';
+import { CANCEL_REASONS } from '../portal.schemas.ts';
 import { formSecrets } from './components.ts';
 import { html, type SafeHtml } from './html.ts';
 import { layout, type Chrome } from './layout.ts';
-
-export const CANCEL_REASONS = ['too_expensive', 'missing_features', 'not_using', 'switching', 'other'] as const;
-export type CancelReason = (typeof CANCEL_REASONS)[number];
 
 export interface CancelView {
   chrome: Chrome;
