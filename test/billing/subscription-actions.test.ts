@@ -81,6 +81,8 @@ describe('downgrades', () => {
     const result = await changePlan(t.deps, req(eu, project.plans.pro!.id));
     expect(result.outcome).toBe('scheduled');
     const scheduled = (await subscriptionOf(t, eu))!;
+    const again = await changePlan(t.deps, req(eu, project.plans.pro!.id));
+    expect(again.outcome === 'scheduled' && again.subscription.version).toBe(scheduled.version);
     expect(scheduled).toMatchObject({ plan_id: project.plans.business!.id, scheduled_plan_id: project.plans.pro!.id });
     const api = await http(t.url, 'GET', '/api/platform/end-users/downgrader/subscription', { basic: project.creds });
     expect(api.body.scheduled_change).toEqual({

@@ -86,6 +86,10 @@ export async function changePlan(deps: Deps, r: PlanChangeRequest): Promise<Plan
     }
 
     if (quote.kind === 'scheduled_at_period_end') {
+      // Asking again for the change already scheduled changes nothing (no event, no version bump).
+      if (subscription.scheduled_plan_id === ctx.target.id) {
+        return { type: 'done' as const, outcome: 'scheduled' as const, kind: quote.kind, subscription };
+      }
       const after = await repo.updateSubscription(trx, subscription.id, { scheduled_plan_id: ctx.target.id }, now);
       await recordSubscriptionChange(trx, { before: subscription, after, source: r.source, now });
       return { type: 'done' as const, outcome: 'scheduled' as const, kind: quote.kind, subscription: after };
