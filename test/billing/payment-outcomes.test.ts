@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changePlan } from '../../src/modules/subscriptions/change-plan.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { endUser, eventsOf, paymentById, renotify, simulate, simulatorTransactions, subscriptionOf } from '../support/billing.ts';
+import { eventsOf, paymentById, renotify, simulate, simulatorTransactions, subscriptionOf, pendingUpgrade } from '../support/billing.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 
 let t: TestApp;
@@ -13,14 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** A user on the free default plan who asked for Pro: returns the pending payment. */
-async function upgradeToPro(externalId: string) {
-  const eu = await endUser(t, project, externalId);
-  const result = await changePlan(t.deps, { projectId: project.id, endUserId: eu, planId: project.plans.pro!.id, source: 'portal' });
-  expect(result.outcome).toBe('payment_required');
-  if (result.outcome !== 'payment_required') throw new Error('unreachable');
-  return { eu, payment: result.payment };
-}
+const upgradeToPro = (externalId: string) => pendingUpgrade(t, project, externalId);
 
 describe('paying for an upgrade through the Midtrans simulator', () => {
   it('creates a pending payment and one Snap transaction for exactly the plan price', async () => {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcilePendingPayments } from '../../src/modules/payments/reconcile.ts';
-import { changePlan } from '../../src/modules/subscriptions/change-plan.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { endUser, paymentById, simulate, subscriptionOf } from '../support/billing.ts';
+import { paymentById, simulate, subscriptionOf, pendingUpgrade } from '../support/billing.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 
 let t: TestApp;
@@ -14,18 +13,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function pendingUpgrade(externalId: string) {
-  const eu = await endUser(t, project, externalId);
-  const r = await changePlan(t.deps, { projectId: project.id, endUserId: eu, planId: project.plans.pro!.id, source: 'portal' });
-  if (r.outcome !== 'payment_required') throw new Error('expected a payment');
-  return { eu, payment: r.payment };
-}
+const upgrade = (externalId: string) => pendingUpgrade(t, project, externalId);
 
 const minutes = (n: number) => n * 60_000;
 
 describe('reconciliation of pending payments', () => {
   it('applies a settlement whose notification never arrived', async () => {
-    const { eu, payment } = await pendingUpgrade('lost-webhook');
+    const { eu, payment } = await upgrade('lost-webhook');
     await simulate(t, payment.order_id, { transaction_status: 'settlement', payment_type: 'gopay', notify: false });
     expect((await paymentById(t, payment.id)).status).toBe('pending');
 
@@ -43,7 +37,7 @@ describe('reconciliation of pending payments', () => {
   });
 
   it('leaves a payment that is genuinely still pending alone until its link lapses, then expires it at the gateway too', async () => {
-    const { eu, payment } = await pendingUpgrade('va-abandoned');
+    const { eu, payment } = await upgrade('va-abandoned');
     await simulate(t, payment.order_id, { transaction_status: 'pending', payment_type: 'bank_transfer', bank: 'bca' });
     t.clock.advance(minutes(6));
     await reconcilePendingPayments(t.deps);
@@ -58,7 +52,7 @@ describe('reconciliation of pending payments', () => {
   });
 
   it('expires a checkout nobody opened once its link lapses (the gateway has no transaction for it)', async () => {
-    const { payment } = await pendingUpgrade('never-opened');
+    const { payment } = await upgrade('never-opened');
     expect(await t.deps.gateway.getStatus(payment.order_id)).toBeNull();
     t.clock.set(new Date(payment.expires_at.getTime() + 1000));
     await reconcilePendingPayments(t.deps);
@@ -66,7 +60,7 @@ describe('reconciliation of pending payments', () => {
   });
 
   it('two reconcilers running at once never handle the same payment twice', async () => {
-    const payments = await Promise.all(['race-a', 'race-b', 'race-c', 'race-d'].map(pendingUpgrade));
+    const payments = await Promise.all(['race-a', 'race-b', 'race-c', 'race-d'].map(upgrade));
     for (const { payment } of payments) await simulate(t, payment.order_id, { transaction_status: 'settlement', payment_type: 'qris', notify: false });
     t.clock.advance(minutes(6));
     const [a, b] = await Promise.all([reconcilePendingPayments(t.deps), reconcilePendingPayments(t.deps)]);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationSignature } from '../../src/payments/midtrans/signature.ts';
-import { changePlan } from '../../src/modules/subscriptions/change-plan.ts';
 import { startTestApp, TEST_SERVER_KEY, type TestApp } from '../support/app.ts';
-import { endUser, paymentById, simulate, subscriptionOf } from '../support/billing.ts';
+import { paymentById, simulate, subscriptionOf, pendingUpgrade } from '../support/billing.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
 
@@ -16,12 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function pendingUpgrade(externalId: string) {
-  const eu = await endUser(t, project, externalId);
-  const r = await changePlan(t.deps, { projectId: project.id, endUserId: eu, planId: project.plans.pro!.id, source: 'portal' });
-  if (r.outcome !== 'payment_required') throw new Error('expected a payment');
-  return { eu, payment: r.payment };
-}
+const upgrade = (externalId: string) => pendingUpgrade(t, project, externalId);
 
 /** A notification as Midtrans would send it, signed with `key`. */
 function notification(orderId: string, fields: { status_code?: string; gross_amount?: string; transaction_status?: string } = {}, key = TEST_SERVER_KEY) {
@@ -45,7 +39,7 @@ function notification(orderId: string, fields: { status_code?: string; gross_amo
 
 describe('POST /api/webhooks/midtrans refuses what it cannot trust', () => {
   it('a bad signature is a 401 and changes nothing', async () => {
-    const { eu, payment } = await pendingUpgrade('bad-signature');
+    const { eu, payment } = await upgrade('bad-signature');
     const res = await http(t.url, 'POST', webhook, { body: notification(payment.order_id, {}, 'SB-Mid-server-attacker') });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('invalid_signature');
@@ -54,7 +48,7 @@ describe('POST /api/webhooks/midtrans refuses what it cannot trust', () => {
   });
 
   it('a tampered amount breaks the signature: 401, nothing applied', async () => {
-    const { payment } = await pendingUpgrade('tampered-amount');
+    const { payment } = await upgrade('tampered-amount');
     const body = { ...notification(payment.order_id), gross_amount: '1.00' };
     const res = await http(t.url, 'POST', webhook, { body });
     expect(res.status).toBe(401);
@@ -62,7 +56,7 @@ describe('POST /api/webhooks/midtrans refuses what it cannot trust', () => {
   });
 
   it('a genuine settlement whose confirmed amount differs from our order is refused and not applied', async () => {
-    const { eu, payment } = await pendingUpgrade('amount-mismatch');
+    const { eu, payment } = await upgrade('amount-mismatch');
     // Our record says something else than what Midtrans holds for this order.
     await t.database.db.updateTable('payments').set({ amount: 15_000 }).where('id', '=', payment.id).execute();
     await simulate(t, payment.order_id, { transaction_status: 'settlement', payment_type: 'qris', notify: false });
@@ -74,7 +68,7 @@ describe('POST /api/webhooks/midtrans refuses what it cannot trust', () => {
   });
 
   it('never trusts the notification body: a forged "settlement" for an unpaid order is checked against the status API', async () => {
-    const { eu, payment } = await pendingUpgrade('forged-but-signed');
+    const { eu, payment } = await upgrade('forged-but-signed');
     await simulate(t, payment.order_id, { transaction_status: 'pending', payment_type: 'bank_transfer', bank: 'bca', notify: false });
     // Correctly signed (say, replayed or crafted by someone holding the key) but untrue.
     const res = await http(t.url, 'POST', webhook, { body: notification(payment.order_id) });
@@ -98,7 +92,7 @@ describe('POST /api/webhooks/midtrans refuses what it cannot trust', () => {
   });
 
   it('accepts unknown extra fields, as the protocol requires of receivers', async () => {
-    const { payment } = await pendingUpgrade('extra-fields');
+    const { payment } = await upgrade('extra-fields');
     await simulate(t, payment.order_id, { transaction_status: 'settlement', payment_type: 'bank_transfer', bank: 'bca', notify: false });
     const res = await http(t.url, 'POST', webhook, {
       body: { ...notification(payment.order_id), va_numbers: [{ bank: 'bca', va_number: '123' }], some_future_field: 'x' },

@@ -58,3 +58,12 @@ export async function paymentById(t: TestApp, id: string) {
 export async function eventsOf(t: TestApp, subjectId: string) {
   return t.database.db.selectFrom('events').selectAll().where('subject_id', '=', subjectId).orderBy('seq').execute();
 }
+
+/** An end user on the free default plan who asked for `plan` through the portal: the pending payment. */
+export async function pendingUpgrade(t: TestApp, project: TestProject, externalId: string, plan = 'pro') {
+  const { changePlan } = await import('../../src/modules/subscriptions/change-plan.ts');
+  const eu = await endUser(t, project, externalId);
+  const result = await changePlan(t.deps, { projectId: project.id, endUserId: eu, planId: project.plans[plan]!.id, source: 'portal' });
+  if (result.outcome !== 'payment_required') throw new Error(`expected a payment, got ${result.outcome}`);
+  return { eu, payment: result.payment };
+}

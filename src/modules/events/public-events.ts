@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import type { Event, EventSource, Payment, PlanInterval } from '../../db/types.ts';
 import { addInterval } from '../../lib/periods.ts';
+import { SUBSCRIPTION_FIELDS } from '../subscriptions/subscription-events.ts';
 import * as repo from './public-events.repository.ts';
 
 /**
@@ -50,19 +51,6 @@ export interface PublicPaymentObject {
   created_at: string;
   paid_at: string | null;
 }
-
-/** Subscription fields an event's snapshot carries; `previous_attributes` uses the same names. */
-const SUBSCRIPTION_FIELDS = [
-  'status',
-  'plan_id',
-  'current_period_start',
-  'current_period_end',
-  'scheduled_plan_id',
-  'cancel_at_period_end',
-  'cancel_reason',
-  'canceled_at',
-  'grace_ends_at',
-] as const;
 
 /** Extra facts of subscription events that are safe and stable to publish. */
 const SUBSCRIPTION_EXTRAS = ['payment_id', 'reason'] as const;

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { addInterval } from '../../lib/periods.ts';
 import { GatewayError } from '../../payments/gateway.ts';
+import { createCheckoutFor } from '../payments/checkout.ts';
 import * as payments from '../payments/payments.repository.ts';
 import { recordEvent } from '../events/events.repository.ts';
 import { quotePlanChange, type PlanChangeKind, type PlanChangeQuote } from './plan-change.ts';
@@ -158,22 +159,8 @@ export async function changePlan(deps: Deps, r: PlanChangeRequest): Promise<Plan
 
 /** Creates the gateway checkout for a pending payment; marks the payment failed if that fails. */
 export async function openCheckout(deps: Deps, payment: Payment): Promise<Payment> {
-  const user = await repo.findEndUserById(deps.db, payment.project_id, payment.end_user_id);
   try {
-    const checkout = await deps.gateway.createCheckout({
-      orderId: payment.order_id,
-      amount: payment.amount,
-      currency: 'IDR',
-      items: payment.item_details,
-      customer: { ...(user?.name && { firstName: user.name.slice(0, 255) }), ...(user?.email && { email: user.email }) },
-      finishUrl: `${deps.config.publicUrl}/portal/payments/return`,
-      expiryMinutes: deps.config.payments.expiryMinutes,
-      // A card paid here may be kept (Midtrans saved_token_id) to renew without the customer.
-      saveCard: true,
-      userId: payment.end_user_id,
-    });
-    const stored = await payments.storeCheckout(deps.db, payment.id, { ...checkout, now: deps.clock.now() });
-    return stored ?? payment;
+    return await createCheckoutFor(deps, payment, deps.config.payments.expiryMinutes);
   } catch (err) {
     // Compensation: free the subscription for another attempt, keep the record for support.
     await payments.updatePaymentProgress(

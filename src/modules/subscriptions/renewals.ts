@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.ts';
 import type { Payment } from '../../db/types.ts';
 import { newId } from '../../lib/ids.ts';
 import { GatewayError } from '../../payments/gateway.ts';
+import { createCheckoutFor } from '../payments/checkout.ts';
 import * as payments from '../payments/payments.repository.ts';
 import { recordGatewayState } from '../payments/payments.service.ts';
 import * as repo from './subscriptions.repository.ts';
@@ -41,20 +42,9 @@ export async function collectRenewal(deps: Deps, paymentId: string): Promise<Pay
 /** Gives a pending payment its payment link if it has none yet (renewals, retries after errors). */
 export async function ensureCheckout(deps: Deps, payment: Payment): Promise<Payment> {
   if (payment.redirect_url || payment.status !== 'pending') return payment;
-  const user = await repo.findEndUserById(deps.db, payment.project_id, payment.end_user_id);
   try {
-    const checkout = await deps.gateway.createCheckout({
-      orderId: payment.order_id,
-      amount: payment.amount,
-      currency: 'IDR',
-      items: payment.item_details,
-      customer: { ...(user?.name && { firstName: user.name }), ...(user?.email && { email: user.email }) },
-      finishUrl: `${deps.config.publicUrl}/portal/payments/return`,
-      expiryMinutes: Math.max(1, Math.ceil((payment.expires_at.getTime() - deps.clock.now().getTime()) / 60_000)),
-      saveCard: true,
-      userId: payment.end_user_id,
-    });
-    return (await payments.storeCheckout(deps.db, payment.id, { ...checkout, now: deps.clock.now() })) ?? payment;
+    const remainingMinutes = Math.ceil((payment.expires_at.getTime() - deps.clock.now().getTime()) / 60_000);
+    return await createCheckoutFor(deps, payment, Math.max(1, remainingMinutes));
   } catch (err) {
     deps.logger.warn({ err, payment_id: payment.id }, 'could not open a payment link; the portal will retry');
     return payment;

@@ -2,9 +2,10 @@ import type { Db } from '../../db/database.ts';
 import type { EventSource, Subscription } from '../../db/types.ts';
 import { recordEvent } from '../events/events.repository.ts';
 
-const TRACKED = [
-  'plan_id',
+/** Subscription fields an event's snapshot carries; `previous_attributes` uses the same names. */
+export const SUBSCRIPTION_FIELDS = [
   'status',
+  'plan_id',
   'current_period_start',
   'current_period_end',
   'scheduled_plan_id',
@@ -24,7 +25,7 @@ export function subscriptionSnapshot(sub: Subscription): Record<string, unknown>
     id: sub.id,
     end_user_id: sub.end_user_id,
     version: sub.version,
-    ...Object.fromEntries(TRACKED.map((k) => [k, serialise(sub[k])])),
+    ...Object.fromEntries(SUBSCRIPTION_FIELDS.map((k) => [k, serialise(sub[k])])),
   };
 }
 
@@ -38,7 +39,7 @@ export async function recordSubscriptionChange(
 ): Promise<void> {
   const previous: Record<string, unknown> = {};
   if (e.before) {
-    for (const key of TRACKED) {
+    for (const key of SUBSCRIPTION_FIELDS) {
       const was = serialise(e.before[key]);
       if (was !== serialise(e.after[key])) previous[key] = was;
     }
