@@ -12,8 +12,6 @@ const HexColor = Type.String({
   examples: ['#4f46e5'],
 });
 
-export const COLOR_KEYS = ['primary', 'background', 'surface', 'text', 'muted', 'danger'] as const;
-
 /** Named font stacks anyone can pick; any other value is a single family name. */
 export const FONT_STACKS: Record<string, string> = {
   system: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',

@@ -113,17 +113,6 @@ export function findDefaultPlan(db: Db, projectId: string): Promise<Plan | undef
     .executeTakeFirst();
 }
 
-/** Oldest overdue period end or grace end (for readiness: how far behind the scheduler is). */
-export async function oldestOverdue(db: Db, now: Date): Promise<Date | undefined> {
-  const row = await db
-    .selectFrom('subscriptions')
-    .select((eb) => eb.fn.min('current_period_end').as('due'))
-    .where('status', '=', 'active')
-    .where('current_period_end', '<=', now)
-    .executeTakeFirst();
-  return row?.due ? new Date(row.due as unknown as string | Date) : undefined;
-}
-
 export async function gracePeriodDays(db: Db, projectId: string): Promise<number> {
   const row = await db.selectFrom('projects').select('grace_period_days').where('id', '=', projectId).executeTakeFirstOrThrow();
   return row.grace_period_days;

@@ -45,8 +45,3 @@ export function formatDate(date: Date, locale: Locale): string {
 export function formatDateTime(date: Date, locale: Locale): string {
   return formatter(locale, true).format(date);
 }
-
-/** For `<time datetime>`. */
-export function isoDate(date: Date): string {
-  return date.toISOString();
-}

@@ -1,8 +1,6 @@
 import type { Locale } from '../../db/types.ts';
 import { en, id, type Messages } from './messages.ts';
 
-export const LOCALES: readonly Locale[] = ['en', 'id'];
-
 const catalogs: Record<Locale, Messages> = { en, id };
 
 /**

@@ -28,50 +28,39 @@ export function subscriptionRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       );
     });
 
+    /**
+     * A state-changing form: run once per action id (a double submit gets the first
+     * answer), then 303 back to the overview with a notice.
+     */
+    const act = (ctx: ReturnType<typeof portalContext>, actionId: string, run: () => Promise<string>) =>
+      once(deps, ctx, actionId, run, see('/portal'));
+
     app.post('/cancel', { ...post, schema: { body: CancelForm, hide: true } }, async (request, reply) => {
       const ctx = portalContext(request);
       const { reason, comment } = request.body;
       const text = [reason, comment?.trim()].filter(Boolean).join(': ');
-      const location = await once(
-        deps,
-        ctx,
-        request.body.action_id,
-        async () => {
-          const after = await cancelSubscription(deps, { ...ctx.owner, source: 'portal', ...(text && { reason: text }) });
-          return after.status === 'canceled' ? '/portal?notice=canceled_now' : '/portal?notice=canceled';
-        },
-        see('/portal'),
-      );
+      const location = await act(ctx, request.body.action_id, async () => {
+        const after = await cancelSubscription(deps, { ...ctx.owner, source: 'portal', ...(text && { reason: text }) });
+        return after.status === 'canceled' ? '/portal?notice=canceled_now' : '/portal?notice=canceled';
+      });
       return reply.code(303).header('location', location).send();
     });
 
     app.post('/resume', { ...post, schema: { body: ActionForm, hide: true } }, async (request, reply) => {
       const ctx = portalContext(request);
-      const location = await once(
-        deps,
-        ctx,
-        request.body.action_id,
-        async () => {
-          await resumeSubscription(deps, { ...ctx.owner, source: 'portal' });
-          return '/portal?notice=resumed';
-        },
-        see('/portal'),
-      );
+      const location = await act(ctx, request.body.action_id, async () => {
+        await resumeSubscription(deps, { ...ctx.owner, source: 'portal' });
+        return '/portal?notice=resumed';
+      });
       return reply.code(303).header('location', location).send();
     });
 
     app.post('/scheduled-change/withdraw', { ...post, schema: { body: ActionForm, hide: true } }, async (request, reply) => {
       const ctx = portalContext(request);
-      const location = await once(
-        deps,
-        ctx,
-        request.body.action_id,
-        async () => {
-          await withdrawScheduledChange(deps, { ...ctx.owner, source: 'portal' });
-          return '/portal?notice=change_withdrawn';
-        },
-        see('/portal'),
-      );
+      const location = await act(ctx, request.body.action_id, async () => {
+        await withdrawScheduledChange(deps, { ...ctx.owner, source: 'portal' });
+        return '/portal?notice=change_withdrawn';
+      });
       return reply.code(303).header('location', location).send();
     });
   };
