@@ -18,6 +18,14 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   trustProxy: boolean;
   dbPoolSize: number;
+  dbTimeouts: {
+    /** Longest wait for a pooled connection (opening one, or queueing for a busy one). */
+    connectMs: number;
+    /** Server-side statement_timeout; the client gives up one second later on a silent server. */
+    statementMs: number;
+    /** Server-side idle_in_transaction_session_timeout. */
+    idleInTransactionMs: number;
+  };
   rateLimit: {
     windowMs: number;
     sessionsPerClient: number;
@@ -94,6 +102,11 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
+    dbTimeouts: Object.freeze({
+      connectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+      statementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      idleInTransactionMs: integer(env, 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    }),
     rateLimit: Object.freeze({
       windowMs: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400) * 1000,
       sessionsPerClient: integer(env, 'RATE_LIMIT_SESSIONS_PER_CLIENT', 600, 1, 10_000_000),

@@ -25,7 +25,14 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+    timeouts: config.dbTimeouts,
+    // A restart or failover: the broken connection is dropped, requests answer 503 meanwhile.
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; dropping it'),
+  });
   await migrate(database.db);
   const payments = await setUpPayments(config);
   const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock: systemClock, gateway: payments.gateway, logger });

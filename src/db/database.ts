@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.ts';
+import { resilientPgPool } from './pg-pool.ts';
 import { pglitePool } from './pglite-pool.ts';
 import type { Database } from './types.ts';
 
@@ -20,7 +21,19 @@ export interface DatabaseOptions {
   /** PGlite data directory; `memory://` (or undefined) keeps it in memory. */
   dataDir?: string | undefined;
   poolSize?: number;
+  /** PostgreSQL only: see config.ts (DB_*_TIMEOUT_MS). */
+  timeouts?: Partial<DatabaseTimeouts>;
+  /** PostgreSQL only: a pooled connection broke (restart, failover, terminated backend). */
+  onConnectionError?: (err: Error) => void;
 }
+
+export interface DatabaseTimeouts {
+  connectMs: number;
+  statementMs: number;
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_DB_TIMEOUTS: DatabaseTimeouts = { connectMs: 5000, statementMs: 10_000, idleInTransactionMs: 30_000 };
 
 const INT8_OID = 20;
 const BYTEA_OID = 17;
@@ -30,7 +43,15 @@ pg.types.setTypeParser(INT8_OID, (value) => Number(value));
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const timeouts = { ...DEFAULT_DB_TIMEOUTS, ...options.timeouts };
+    const pool = resilientPgPool({
+      url: options.url,
+      poolSize: options.poolSize ?? 10,
+      connectTimeoutMs: timeouts.connectMs,
+      statementTimeoutMs: timeouts.statementMs,
+      idleInTransactionTimeoutMs: timeouts.idleInTransactionMs,
+      onConnectionError: options.onConnectionError ?? (() => {}),
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -1,10 +1,21 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../lib/errors.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { describeValidationError } from './validation.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
+
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+  /** Seconds a client should wait before trying again (sent as `Retry-After`). */
+  retryAfter?: number;
+}
+
+/** How long clients are asked to wait while the database is down or not answering. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Fastify's own request errors, mapped to our stable codes. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -29,9 +40,9 @@ const FASTIFY_MESSAGES: Partial<Record<ErrorCode, string>> = {
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body } = toErrorResponse(error);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: body.error.code }, body.error.message);
+    const { status, body, retryAfter } = toErrorResponse(error);
+    logErrorResponse(request, error, status, body, 'request failed');
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
     return reply.status(status).send(body);
   });
@@ -44,7 +55,21 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 }
 
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+/** 5xx with the stack, except a database outage: one warn line per request, not a stack each. */
+export function logErrorResponse(request: FastifyRequest, error: unknown, status: number, body: ErrorBody, what: string): void {
+  if (body.error.code === 'database_unavailable') request.log.warn({ reason: (error as Error)?.message }, body.error.message);
+  else if (status >= 500) request.log.error({ err: error }, what);
+  else request.log.info({ code: body.error.code }, body.error.message);
+}
+
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (isDatabaseUnavailable(error)) {
+    return {
+      status: ERROR_STATUS.database_unavailable,
+      body: { error: { code: 'database_unavailable', message: 'The database is not answering right now; try again in a few seconds' } },
+      retryAfter: DATABASE_RETRY_AFTER_SECONDS,
+    };
+  }
   if (error instanceof AppError) {
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
     if (error.details) body.error.details = error.details;

@@ -40,6 +40,7 @@ export const ERROR_STATUS = {
   internal_error: 500,
   payment_gateway_unavailable: 502,
   service_unavailable: 503,
+  database_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

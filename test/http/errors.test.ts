@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
+import { toErrorResponse } from '../../src/http/error-handler.ts';
 
 let t: TestApp;
 let project: TestProject;
@@ -114,7 +115,36 @@ describe('failures inside the service', () => {
     expectCleanError(res, 500, 'internal_error');
     expect(res.body.error.message).not.toMatch(/pool|pglite|postgres|kysely|destroy/i);
     const ready = await http(broken.url, 'GET', '/readyz');
-    expectCleanError(ready, 503, 'service_unavailable');
+    expectCleanError(ready, 503, 'database_unavailable');
+    expect(ready.headers.get('retry-after')).toBe('5');
     await broken.app.close();
+  });
+});
+
+describe('a database outage is a 503 database_unavailable with Retry-After, never a 500', () => {
+  const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+  const outages: [string, Error][] = [
+    ['refused connection', pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
+    ['reset connection', pgError('ECONNRESET', 'read ECONNRESET')],
+    ['admin shutdown (restart, pg_terminate_backend)', pgError('57P01', 'terminating connection due to administrator command')],
+    ['server starting up', pgError('57P03', 'the database system is starting up')],
+    ['connection exception class 08', pgError('08006', 'connection failure')],
+    ['statement timeout', pgError('57014', 'canceling statement due to statement timeout')],
+    ['connection terminated', new Error('Connection terminated unexpectedly')],
+    ['pool acquisition timeout', new Error('timeout exceeded when trying to connect')],
+    ['client-side query timeout', new Error('Query read timeout')],
+    ['wrapped in a cause', new Error('claim failed', { cause: pgError('57P01', 'terminating connection') })],
+  ];
+  it.each(outages)('%s', (_, error) => {
+    const res = toErrorResponse(error);
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('database_unavailable');
+    expect(res.retryAfter).toBe(5);
+    expect(res.body.error.message).not.toMatch(/pool|postgres|terminat|57P|ECONN/i);
+  });
+
+  it('a SQL error (unique violation, syntax) stays a 500 internal_error', () => {
+    expect(toErrorResponse(pgError('23505', 'duplicate key value')).status).toBe(500);
+    expect(toErrorResponse(pgError('42601', 'syntax error')).body.error.code).toBe('internal_error');
   });
 });

@@ -7,6 +7,12 @@ import { schedulerLagSeconds } from '../../scheduler/lag.ts';
 
 const tags = ['Operations'];
 
+/**
+ * The readiness probe's own deadline: a load balancer must learn within a second or two
+ * that the database is hung, whatever the statement timeout of ordinary requests is.
+ */
+export const READY_PROBE_TIMEOUT_MS = 1500;
+
 export function healthRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   return async (app) => {
     // Probes hit these constantly: log them only at warn and above (or not at all when silent).
@@ -32,7 +38,7 @@ export function healthRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Readiness',
-          description: 'Answers 200 when the database answers a query (503 otherwise), with the scheduler lag: the age of the oldest overdue period end, grace end or payment check. Point load balancers here.',
+          description: 'Answers 200 when the database answers a query within 1.5 s (503 database_unavailable otherwise), with the scheduler lag: the age of the oldest overdue period end, grace end or payment check. Point load balancers here.',
           response: {
             200: Type.Object(
               {
@@ -50,11 +56,19 @@ export function healthRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         let lag: number;
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${READY_PROBE_TIMEOUT_MS} ms`)), READY_PROBE_TIMEOUT_MS);
+        });
+        const probe = schedulerLagSeconds(deps.db, deps.clock.now());
+        probe.catch(() => {});  // when the deadline wins, the probe's own failure comes later
         try {
-          lag = await schedulerLagSeconds(deps.db, deps.clock.now());
+          lag = await Promise.race([probe, deadline]);
         } catch (err) {
-          request.log.error({ err }, 'readiness check: database unreachable');
-          throw new AppError('service_unavailable', 'The database is not reachable');
+          request.log.warn({ reason: (err as Error).message }, 'readiness check: database unreachable');
+          throw new AppError('database_unavailable', 'The database is not reachable');
+        } finally {
+          clearTimeout(timer);
         }
         return { status: 'ok' as const, database: deps.dbKind, scheduler_lag_seconds: lag };
       },

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { toErrorResponse } from '../../http/error-handler.ts';
+import { logErrorResponse, toErrorResponse } from '../../http/error-handler.ts';
 import { AppError } from '../../lib/errors.ts';
 import { chooseLocale, messagesFor } from '../i18n/locale.ts';
 import type { Messages } from '../i18n/messages.ts';
@@ -102,7 +102,7 @@ function explain(t: Messages, error: unknown, code: string): Explanation {
     case 'payment_gateway_unavailable':
       return { title: t.gatewayTitle, explain: t.gatewayExplain };
     default:
-      return code === 'internal_error' || code === 'service_unavailable'
+      return code === 'internal_error' || code === 'service_unavailable' || code === 'database_unavailable'
         ? { title: t.errorTitle, explain: t.errorExplain }
         : { title: t.badRequestTitle, explain: t.badRequestExplain };
   }
@@ -116,10 +116,10 @@ function explain(t: Messages, error: unknown, code: string): Explanation {
  */
 export function portalErrorHandler(deps: Deps) {
   return async function handle(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const { status, body } = toErrorResponse(error);
+    const { status, body, retryAfter } = toErrorResponse(error);
     const code = body.error.code;
-    if (status >= 500) request.log.error({ err: error }, 'portal request failed');
-    else request.log.info({ code }, body.error.message);
+    logErrorResponse(request, error, status, body, 'portal request failed');
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
 
     if (code === 'portal_session_ended') return sendSessionEnded(deps, request, reply);
 
