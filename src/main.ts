@@ -25,6 +25,16 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config);
+  // Migrations may legitimately run longer than a request's statement timeout: on
+  // PostgreSQL they get a short-lived pool of their own without one.
+  if (config.databaseUrl) {
+    const migrating = await openDatabase({ url: config.databaseUrl, poolSize: 1, timeouts: { ...config.dbTimeouts, statementMs: 0 } });
+    try {
+      await migrate(migrating.db);
+    } finally {
+      await migrating.close();
+    }
+  }
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -33,7 +43,7 @@ async function main(): Promise<void> {
     // A restart or failover: the broken connection is dropped, requests answer 503 meanwhile.
     onConnectionError: (err) => logger.warn({ err }, 'database connection lost; dropping it'),
   });
-  await migrate(database.db);
+  if (!config.databaseUrl) await migrate(database.db);
   const payments = await setUpPayments(config);
   const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock: systemClock, gateway: payments.gateway, logger });
   const demo = config.demo && config.env !== 'production' ? await seedDemo(deps) : undefined;

@@ -15,6 +15,15 @@ describe('loadConfig', () => {
     expect(c.midtrans.simulatorPort).toBe(3001);
     expect(c.midtrans.simulatorServerKey).toBe(DEFAULT_SIMULATOR_SERVER_KEY);
     expect(Object.isFrozen(c)).toBe(true);
+    expect(c.dbTimeouts).toEqual({ connectMs: 5000, statementMs: 10_000, idleInTransactionMs: 30_000 });
+  });
+
+  it('reads the database timeouts and refuses nonsense, naming the variable', () => {
+    const c = loadConfig({ DB_CONNECT_TIMEOUT_MS: '1500', DB_STATEMENT_TIMEOUT_MS: '2500', DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '4000' });
+    expect(c.dbTimeouts).toEqual({ connectMs: 1500, statementMs: 2500, idleInTransactionMs: 4000 });
+    expect(() => loadConfig({ DB_STATEMENT_TIMEOUT_MS: '0' })).toThrow('DB_STATEMENT_TIMEOUT_MS must be between 100 and 3600000, got 0');
+    expect(() => loadConfig({ DB_CONNECT_TIMEOUT_MS: '5s' })).toThrow('DB_CONNECT_TIMEOUT_MS must be a whole number, got "5s"');
+    expect(() => loadConfig({ DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '-1' })).toThrow(ConfigError);
   });
 
   it('generates an admin key in development and says so', () => {

@@ -29,6 +29,7 @@ export interface DatabaseOptions {
 
 export interface DatabaseTimeouts {
   connectMs: number;
+  /** 0: no statement timeout (migrations at start). */
   statementMs: number;
   idleInTransactionMs: number;
 }

@@ -6,7 +6,7 @@ export interface PgPoolOptions {
   poolSize: number;
   /** Longest wait for a pooled connection: opening a new one or queueing for a busy one. */
   connectTimeoutMs: number;
-  /** Server-side `statement_timeout`; the client gives up a second later if the server is silent. */
+  /** Server-side `statement_timeout`; the client gives up a second later if the server is silent. 0: none. */
   statementTimeoutMs: number;
   /** Server-side `idle_in_transaction_session_timeout`: a stuck transaction frees its locks. */
   idleInTransactionTimeoutMs: number;
@@ -31,8 +31,10 @@ export function resilientPgPool(options: PgPoolOptions): PostgresPool {
     connectionString: options.url,
     max: options.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs,
-    statement_timeout: options.statementTimeoutMs,
-    query_timeout: options.statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
+    ...(options.statementTimeoutMs > 0 && {
+      statement_timeout: options.statementTimeoutMs,
+      query_timeout: options.statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
+    }),
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs,
     keepAlive: true,
   });
