@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
+import { Kysely, PostgresDialect } from 'kysely';
 import { toErrorResponse } from '../../src/http/error-handler.ts';
+import type { Database } from '../../src/db/types.ts';
 
 let t: TestApp;
 let project: TestProject;
@@ -146,5 +148,46 @@ describe('a database outage is a 503 database_unavailable with Retry-After, neve
   it('a SQL error (unique violation, syntax) stays a 500 internal_error', () => {
     expect(toErrorResponse(pgError('23505', 'duplicate key value')).status).toBe(500);
     expect(toErrorResponse(pgError('42601', 'syntax error')).body.error.code).toBe('internal_error');
+  });
+});
+
+describe('the service while its database refuses every connection', () => {
+  let down: TestApp;
+  beforeAll(async () => {
+    // A pool whose every connection attempt fails the way a restarting PostgreSQL does.
+    const refusing = {
+      connect: () => Promise.reject(Object.assign(new Error('the database system is shutting down'), { code: '57P03' })),
+      end: async () => {},
+    };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: refusing }) });
+    down = await startTestApp({
+      database: { db, kind: 'postgres', url: undefined, close: () => db.destroy(), destroy: () => db.destroy() },
+    });
+  });
+  afterAll(async () => {
+    await down.close();
+    await down.database.destroy();
+  });
+
+  it('the API answers 503 database_unavailable with Retry-After: 5', async () => {
+    const res = await http(down.url, 'POST', sessions, { body: { client_id: 'cli_x', client_secret: 'lgs_x', end_user_id: 'u1' } });
+    expectCleanError(res, 503, 'database_unavailable');
+    expect(res.headers.get('retry-after')).toBe('5');
+  });
+
+  it('the portal answers its HTML error page with 503 and Retry-After: 5', async () => {
+    const res = await fetch(`${down.url}/portal?session=${'a'.repeat(43)}`, { redirect: 'manual' });
+    const text = await res.text();
+    expect(res.status, text).toBe(503);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(text).not.toMatch(/57P03|shutting down|\bat [\w.<>]+ \(/);
+  });
+
+  it('/readyz answers 503 database_unavailable and /healthz stays 200', async () => {
+    const ready = await http(down.url, 'GET', '/readyz');
+    expectCleanError(ready, 503, 'database_unavailable');
+    expect(ready.headers.get('retry-after')).toBe('5');
+    expect((await http(down.url, 'GET', '/healthz')).status).toBe(200);
   });
 });
