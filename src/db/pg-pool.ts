@@ -52,6 +52,9 @@ export function resilientPgPool(options: PgPoolOptions): PostgresPool {
       return {
         async query(sql: string, parameters: ReadonlyArray<unknown>) {
           if (typeof sql !== 'string') return client.query(sql);  // a cursor: pg-cursor handles its own errors
+          // After a timeout or a reset nothing more goes down this connection, not even the
+          // ROLLBACK Kysely sends next (it would wait out a second timeout on a hung server).
+          if (broken) throw new Error('Client has encountered a connection error and is not queryable', { cause: broken });
           try {
             return await client.query(sql, parameters as unknown[]);
           } catch (err) {

@@ -14,7 +14,7 @@ export interface Outcome {
 }
 
 /** Longest any request may take while the database misbehaves (connect + statement timeouts, plus slack). */
-export const REQUEST_BOUND_MS = 9_000;
+export const REQUEST_BOUND_MS = 7_000;
 
 /** Service env for the fault tests: short database timeouts so "fail fast" is seconds, not the defaults. */
 export const FAULT_ENV = {
