@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ASSETS, ASSET_BYTES } from '../../src/portal/http/assets.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
@@ -416,5 +416,61 @@ describe('admin API: theme contrast warnings', () => {
     const fixed = await http(t.url, 'PATCH', `/api/admin/projects/${res.body.id}`, { admin: true, body: { theme_config: { colors: { text: '#333333' } } } });
     expect(fixed.status).toBe(200);
     expect(fixed.body.warnings).toBeUndefined();
+  });
+});
+
+describe('hostile input on portal routes', () => {
+  it('HEAD of a portal link answers without spending the token; the GET after it still opens the portal', async () => {
+    const minted = await createSession(t.url, project, 'x-head');
+    const client = new PortalClient(t.url, t.deps.config.publicUrl);
+    const head = await client.send('HEAD', client.toListener(minted.body.portal_url), {});
+    expect(head.status).toBeLessThan(300);
+    expect(head.setCookies).toEqual([]);
+    const get = await client.get(minted.body.portal_url);
+    expect(get.status).toBe(303);
+    expect(get.location).toBe('/portal');
+    expect((await client.get('/portal')).status).toBe(200);
+  });
+
+  it('a NUL in a portal path or query is a 400 page, not a database 500', async () => {
+    const { client } = await open('x-nul');
+    for (const path of ['/portal/payments/%00', '/portal/payments/return?order_id=%00', '/portal/plans/a%00b', '/portal/payments/x%00/status', '/portal?notice=%00']) {
+      const res = await client.get(path);
+      expect(res.status, path).toBe(400);
+      expect(res.text).not.toMatch(/\bat [\w.<>]+ \(|node_modules|\.ts:\d+/);
+    }
+  });
+
+  it('prototype keys find nothing: ?notice=constructor prints no notice, font_family "constructor" no native code', async () => {
+    const themed = await createProject(t.url, { name: 'Proto', theme: { font_family: 'constructor' } });
+    const { client } = await open('x-proto', {}, '', themed);
+    for (const notice of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const page = await client.get(`/portal?notice=${notice}`);
+      expect(page.status).toBe(200);
+      expect(page.text).not.toContain('[native code]');
+      expect(page.text).not.toContain('[object Object]');
+    }
+    // A font nobody named a stack after is quoted as a family name.
+    expect((await client.get('/portal')).text).toContain('--font:"constructor", system-ui');
+  });
+
+  it('reloading the return URL calls the gateway at most once per payment in a few seconds', async () => {
+    const { client } = await open('x-return-throttle');
+    const target = project.plans.pro!.id;
+    const started = await client.post(`/portal/plans/${target}`, formFields((await client.get(`/portal/plans/${target}`)).text, `/portal/plans/${target}`));
+    const paymentId = started.location!.split('/').pop()!;
+    const payment = await t.database.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirstOrThrow();
+    const spy = vi.spyOn(t.deps.gateway, 'getStatus');
+    try {
+      for (let i = 0; i < 5; i++) {
+        const back = await client.get(`/portal/payments/return?order_id=${payment.order_id}`);
+        expect(back.status).toBe(303);
+      }
+      await client.get(`/portal/payments/${paymentId}`);
+      await client.get(`/portal/payments/${paymentId}/status`);
+      expect(spy.mock.calls.filter(([orderId]) => orderId === payment.order_id)).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

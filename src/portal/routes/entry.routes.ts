@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { sha256 } from '../../lib/crypto.ts';
+import { ownEntry } from '../../lib/lookup.ts';
 import { AppError, ERROR_STATUS } from '../../lib/errors.ts';
 import { endSession, findSessionForEndedPage, findToken } from '../../modules/portal-sessions/portal-sessions.repository.ts';
 import { findProjectById } from '../../modules/projects/projects.repository.ts';
@@ -29,6 +30,9 @@ export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     app.get('/', { schema: { querystring: EntryQuery, hide: true } }, async (request, reply) => {
       const { query } = request;
       if (query.session !== undefined) {
+        // Fastify answers HEAD with this handler too. Link scanners and previewers send HEAD:
+        // only a real GET exchanges the single-use token, anything else leaves it untouched.
+        if (request.method !== 'GET') return reply.code(200).header('content-type', 'text/html; charset=utf-8').send();
         const requested = query.redirect_uri ?? null;
         const result = await exchangePortalToken(deps, query.session, requested);
         if (!result.ok) return sendLinkRefused(request, reply, query.session, result.reason, result.backToAppUrl);
@@ -44,7 +48,7 @@ export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       await session(request);
       const ctx = portalContext(request);
       const [account, recent] = await Promise.all([loadAccount(deps, ctx.owner), recentPayments(deps, ctx.owner, 3)]);
-      const noticeText = query.notice ? ctx.t.notices[query.notice] : undefined;
+      const noticeText = ownEntry(ctx.t.notices, query.notice);
       return sendSessionPage(
         reply,
         ctx,
