@@ -474,3 +474,51 @@ describe('hostile input on portal routes', () => {
     }
   });
 });
+
+describe('a link for someone else while a session is open', () => {
+  it('asks first, naming both accounts; a POST with the session-bound token switches and ends the old session', async () => {
+    const { client } = await open('x-victim', { name: 'Vera Victim', email: 'vera@example.com' });
+    const minted = await createSession(t.url, other, 'x-sender', { name: 'Sam Sender', email: 'sam@example.com' });
+    const link = client.toListener(minted.body.portal_url);
+
+    const asked = await client.get(link);
+    expect(asked.status).toBe(200);
+    expect(asked.setCookies).toEqual([]);
+    expect(asked.text).toContain('<h1>Open a different account?</h1>');
+    expect(asked.text).toMatch(/id="switch-incoming">Sam Sender \(sam@example\.com, id x-sender\), at Other project</);
+    expect(asked.text).toMatch(/id="switch-current">Vera Victim \(vera@example\.com, id x-victim\), at Acme &lt;Notes&gt; &amp; &quot;Co&quot;</);
+    // Still the victim's portal: nothing was exchanged.
+    expect((await client.get('/portal')).text).toContain('Acme &lt;Notes&gt;');
+    const oldCookie = client.jar.get('langgan_portal');
+
+    const form = formFields(asked.text, '/portal/switch');
+    expect((await client.post('/portal/switch', { ...form, csrf: 'forged' })).status).toBe(403);
+    expect((await client.post('/portal/switch', form, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+
+    const switched = await client.post('/portal/switch', form);
+    expect(switched.status).toBe(303);
+    expect(switched.location).toBe('/portal');
+    expect(client.jar.get('langgan_portal')).not.toBe(oldCookie);
+    expect((await client.get('/portal')).text).toContain('Other project');
+    // The victim's session is over, not merely forgotten by this browser.
+    const stale = new PortalClient(t.url, t.deps.config.publicUrl);
+    stale.jar.set('langgan_portal', oldCookie!);
+    expect((await stale.get('/portal')).status).not.toBe(200);
+  });
+
+  it('speaks Bahasa Indonesia for an Indonesian session', async () => {
+    const { client } = await open('x-victim-id', { locale: 'id' });
+    const minted = await createSession(t.url, project, 'x-sender-id');
+    const asked = await client.get(client.toListener(minted.body.portal_url));
+    expect(asked.text).toContain('<h1>Buka akun lain?</h1>');
+    expect(asked.text).toContain('Lanjutkan ke akun lain');
+  });
+
+  it('a fresh link for the same end user, or any link with no live session, opens directly', async () => {
+    const { client } = await open('x-same');
+    const again = await createSession(t.url, project, 'x-same');
+    expect((await client.get(client.toListener(again.body.portal_url))).status).toBe(303);
+    const fresh = new PortalClient(t.url, t.deps.config.publicUrl);
+    expect((await fresh.get((await createSession(t.url, other, 'x-fresh')).body.portal_url)).status).toBe(303);
+  });
+});
