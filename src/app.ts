@@ -8,7 +8,7 @@ import { registerErrorHandling } from './http/error-handler.ts';
 import { refuseBrowserRequests } from './http/guards.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { limiter, registerRateLimiting } from './http/rate-limit.ts';
-import { findNulCharacter, validatorCompiler } from './http/validation.ts';
+import { declaresForeignCharset, findUnsafeInput, validatorCompiler } from './http/validation.ts';
 import { AppError } from './lib/errors.ts';
 import { ErrorResponse } from './lib/schema.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
@@ -28,6 +28,7 @@ import { PORTAL_PREFIX, portalPlugin } from './portal/portal.plugin.ts';
 import { webhookAdminRoutes } from './modules/webhooks/webhooks.admin.routes.ts';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export interface AppOptions {
   /** Serve the /demo "your app" page with these seeded credentials (development only). */
@@ -41,8 +42,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A caller's X-Request-Id is kept (for tracing across services) only when it looks
+    // like an id; anything else would be forged log lines or unbounded text in our logs.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -53,9 +59,17 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.addSchema(ProjectResponse);
   app.addSchema(PlanResponse);
 
+  app.addHook('onRequest', async (request) => {
+    if (declaresForeignCharset(request.headers['content-type'])) {
+      throw new AppError('unsupported_media_type', 'Send the request body as UTF-8 (no charset, or charset=utf-8)');
+    }
+  });
+  // Before any schema, handler or query sees them: path, query and body free of NUL, lone
+  // surrogates and runaway nesting (see findUnsafeInput).
   app.addHook('preValidation', async (request) => {
-    const field = findNulCharacter(request.body);
-    if (field) throw new AppError('invalid_request', `${field} must not contain the NUL character (U+0000)`);
+    const problem =
+      findUnsafeInput(request.params, 'path') ?? findUnsafeInput(request.query, 'query') ?? findUnsafeInput(request.body, 'body');
+    if (problem) throw new AppError('invalid_request', problem);
   });
 
   app.addHook('onSend', async (request, reply) => {

@@ -64,26 +64,61 @@ function article(type: string): string {
     .join(' or ');
 }
 
+/** How deep a JSON body, query or path may nest. No request schema comes close. */
+export const MAX_NESTING_DEPTH = 32;
+
 /**
- * PostgreSQL text cannot hold U+0000, so a NUL anywhere in a JSON body would fail at the
- * database as a 500. Refuse it up front, naming the field.
+ * Text the database or our own code cannot take, found before any of it runs:
+ * - U+0000 (PostgreSQL text cannot hold it: a 500 at the database);
+ * - a lone UTF-16 surrogate (not a Unicode character; unencodable as UTF-8);
+ * - nesting deeper than MAX_NESTING_DEPTH (recursive code further on would overflow).
+ * The walk is iterative so that the check itself cannot run out of stack. Returns one
+ * sentence naming the field, or undefined when the value is clean.
  */
-export function findNulCharacter(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined;
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = findNulCharacter(item, path ? `${path}.${i}` : String(i));
-      if (found) return found;
+export function findUnsafeInput(value: unknown, root = 'body'): string | undefined {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value: item, path, depth } = stack.pop()!;
+    if (typeof item === 'string') {
+      const problem = textProblem(item);
+      if (problem) return `${path || root} ${problem}`;
+      continue;
     }
-    return undefined;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
+    if (!item || typeof item !== 'object') continue;
+    // Named by its top-level field: the full path would be 32 segments of noise.
+    if (depth >= MAX_NESTING_DEPTH) return `${path.split('.')[0] || root} nests deeper than ${MAX_NESTING_DEPTH} levels`;
+    const entries: Array<[string, unknown]> = Array.isArray(item) ? item.map((v, i) => [String(i), v]) : Object.entries(item);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i]!;
       const here = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) return here;
-      const found = findNulCharacter(item, here);
-      if (found) return found;
+      const keyProblem = textProblem(key);
+      if (keyProblem) return `${here} ${keyProblem}`;
+      stack.push({ value: child, path: here, depth: depth + 1 });
     }
   }
   return undefined;
+}
+
+/** In a `u` regex a surrogate pair is one code point, so only an unpaired half matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
+  if (LONE_SURROGATE.test(text)) return 'must not contain a lone UTF-16 surrogate (not valid Unicode)';
+  return undefined;
+}
+
+/**
+ * A request body is read as UTF-8 (JSON) or as its bytes (forms): a body declared in any
+ * other charset would be misread, so it is refused rather than guessed at.
+ */
+export function declaresForeignCharset(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  for (const param of contentType.split(';').slice(1)) {
+    const [name, raw] = param.split('=');
+    if (name?.trim().toLowerCase() !== 'charset') continue;
+    const charset = (raw ?? '').trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    if (charset !== 'utf-8' && charset !== 'utf8') return true;
+  }
+  return false;
 }

@@ -1,3 +1,4 @@
+import { ownEntry } from '../lib/lookup.ts';
 import type { Item } from './types.ts';
 import { checkTransactionDetails, isHttpUrl, isJsonObject, type JsonObject } from './validation.ts';
 
@@ -28,7 +29,7 @@ function checkExpiry(value: unknown, errors: string[]): number {
     errors.push('expiry must be an object');
     return defaultExpiryMs;
   }
-  const unit = typeof value.unit === 'string' ? unitMs[value.unit] : undefined;
+  const unit = typeof value.unit === 'string' ? ownEntry(unitMs, value.unit) : undefined;
   if (unit === undefined) errors.push('expiry.unit is not included in the list (day, hour, minute)');
   const { duration } = value;
   if (typeof duration !== 'number' || !Number.isSafeInteger(duration) || duration < 1) {

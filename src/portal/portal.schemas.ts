@@ -30,6 +30,13 @@ export type CancelForm = Static<typeof CancelForm>;
 export const LeaveForm = Type.Object({ csrf: Csrf }, { additionalProperties: false });
 export type LeaveForm = Static<typeof LeaveForm>;
 
+/** Continuing to another account's link from the "open a different account?" page. */
+export const SwitchForm = Type.Object(
+  { csrf: Csrf, session: Type.String({ minLength: 1, maxLength: 200 }), redirect_uri: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+export type SwitchForm = Static<typeof SwitchForm>;
+
 export const EntryQuery = Type.Object(
   {
     session: Type.Optional(Type.String({ maxLength: 200 })),

@@ -50,6 +50,7 @@ describe('Snap create: validation', () => {
     ['a zero quantity', { item_details: [{ id: 'a', price: 100000, quantity: 0, name: 'x' }] }, 'item_details[0].quantity must be an integer greater than or equal to 1'],
     ['item_details that is not a list', { item_details: { id: 'a' } }, 'item_details must be an array'],
     ['an unknown expiry unit', { expiry: { unit: 'week', duration: 1 } }, 'expiry.unit is not included in the list (day, hour, minute)'],
+    ['a prototype key as the expiry unit', { expiry: { unit: 'constructor', duration: 1 } }, 'expiry.unit is not included in the list (day, hour, minute)'],
     ['an expiry over 7 days', { expiry: { unit: 'day', duration: 8 } }, 'expiry must not be longer than 7 days'],
     ['an expiry of 7 days and a minute', { expiry: { unit: 'minute', duration: 7 * 24 * 60 + 1 } }, 'expiry must not be longer than 7 days'],
     ['a zero expiry duration', { expiry: { unit: 'minute', duration: 0 } }, 'expiry.duration must be an integer greater than or equal to 1'],

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ASSETS, ASSET_BYTES } from '../../src/portal/http/assets.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
@@ -416,5 +416,109 @@ describe('admin API: theme contrast warnings', () => {
     const fixed = await http(t.url, 'PATCH', `/api/admin/projects/${res.body.id}`, { admin: true, body: { theme_config: { colors: { text: '#333333' } } } });
     expect(fixed.status).toBe(200);
     expect(fixed.body.warnings).toBeUndefined();
+  });
+});
+
+describe('hostile input on portal routes', () => {
+  it('HEAD of a portal link answers without spending the token; the GET after it still opens the portal', async () => {
+    const minted = await createSession(t.url, project, 'x-head');
+    const client = new PortalClient(t.url, t.deps.config.publicUrl);
+    const head = await client.send('HEAD', client.toListener(minted.body.portal_url), {});
+    expect(head.status).toBeLessThan(300);
+    expect(head.setCookies).toEqual([]);
+    const get = await client.get(minted.body.portal_url);
+    expect(get.status).toBe(303);
+    expect(get.location).toBe('/portal');
+    expect((await client.get('/portal')).status).toBe(200);
+  });
+
+  it('a NUL in a portal path or query is a 400 page, not a database 500', async () => {
+    const { client } = await open('x-nul');
+    for (const path of ['/portal/payments/%00', '/portal/payments/return?order_id=%00', '/portal/plans/a%00b', '/portal/payments/x%00/status', '/portal?notice=%00']) {
+      const res = await client.get(path);
+      expect(res.status, path).toBe(400);
+      expect(res.text).not.toMatch(/\bat [\w.<>]+ \(|node_modules|\.ts:\d+/);
+    }
+  });
+
+  it('prototype keys find nothing: ?notice=constructor prints no notice, font_family "constructor" no native code', async () => {
+    const themed = await createProject(t.url, { name: 'Proto', theme: { font_family: 'constructor' } });
+    const { client } = await open('x-proto', {}, '', themed);
+    for (const notice of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const page = await client.get(`/portal?notice=${notice}`);
+      expect(page.status).toBe(200);
+      expect(page.text).not.toContain('[native code]');
+      expect(page.text).not.toContain('[object Object]');
+    }
+    // A font nobody named a stack after is quoted as a family name.
+    expect((await client.get('/portal')).text).toContain('--font:"constructor", system-ui');
+  });
+
+  it('reloading the return URL calls the gateway at most once per payment in a few seconds', async () => {
+    const { client } = await open('x-return-throttle');
+    const target = project.plans.pro!.id;
+    const started = await client.post(`/portal/plans/${target}`, formFields((await client.get(`/portal/plans/${target}`)).text, `/portal/plans/${target}`));
+    const paymentId = started.location!.split('/').pop()!;
+    const payment = await t.database.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirstOrThrow();
+    const spy = vi.spyOn(t.deps.gateway, 'getStatus');
+    try {
+      for (let i = 0; i < 5; i++) {
+        const back = await client.get(`/portal/payments/return?order_id=${payment.order_id}`);
+        expect(back.status).toBe(303);
+      }
+      await client.get(`/portal/payments/${paymentId}`);
+      await client.get(`/portal/payments/${paymentId}/status`);
+      expect(spy.mock.calls.filter(([orderId]) => orderId === payment.order_id)).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('a link for someone else while a session is open', () => {
+  it('asks first, naming both accounts; a POST with the session-bound token switches and ends the old session', async () => {
+    const { client } = await open('x-victim', { name: 'Vera Victim', email: 'vera@example.com' });
+    const minted = await createSession(t.url, other, 'x-sender', { name: 'Sam Sender', email: 'sam@example.com' });
+    const link = client.toListener(minted.body.portal_url);
+
+    const asked = await client.get(link);
+    expect(asked.status).toBe(200);
+    expect(asked.setCookies).toEqual([]);
+    expect(asked.text).toContain('<h1>Open a different account?</h1>');
+    expect(asked.text).toMatch(/id="switch-incoming">Sam Sender \(sam@example\.com, id x-sender\), at Other project</);
+    expect(asked.text).toMatch(/id="switch-current">Vera Victim \(vera@example\.com, id x-victim\), at Acme &lt;Notes&gt; &amp; &quot;Co&quot;</);
+    // Still the victim's portal: nothing was exchanged.
+    expect((await client.get('/portal')).text).toContain('Acme &lt;Notes&gt;');
+    const oldCookie = client.jar.get('langgan_portal');
+
+    const form = formFields(asked.text, '/portal/switch');
+    expect((await client.post('/portal/switch', { ...form, csrf: 'forged' })).status).toBe(403);
+    expect((await client.post('/portal/switch', form, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+
+    const switched = await client.post('/portal/switch', form);
+    expect(switched.status).toBe(303);
+    expect(switched.location).toBe('/portal');
+    expect(client.jar.get('langgan_portal')).not.toBe(oldCookie);
+    expect((await client.get('/portal')).text).toContain('Other project');
+    // The victim's session is over, not merely forgotten by this browser.
+    const stale = new PortalClient(t.url, t.deps.config.publicUrl);
+    stale.jar.set('langgan_portal', oldCookie!);
+    expect((await stale.get('/portal')).status).not.toBe(200);
+  });
+
+  it('speaks Bahasa Indonesia for an Indonesian session', async () => {
+    const { client } = await open('x-victim-id', { locale: 'id' });
+    const minted = await createSession(t.url, project, 'x-sender-id');
+    const asked = await client.get(client.toListener(minted.body.portal_url));
+    expect(asked.text).toContain('<h1>Buka akun lain?</h1>');
+    expect(asked.text).toContain('Lanjutkan ke akun lain');
+  });
+
+  it('a fresh link for the same end user, or any link with no live session, opens directly', async () => {
+    const { client } = await open('x-same');
+    const again = await createSession(t.url, project, 'x-same');
+    expect((await client.get(client.toListener(again.body.portal_url))).status).toBe(303);
+    const fresh = new PortalClient(t.url, t.deps.config.publicUrl);
+    expect((await fresh.get((await createSession(t.url, other, 'x-fresh')).body.portal_url)).status).toBe(303);
   });
 });

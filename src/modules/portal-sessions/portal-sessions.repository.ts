@@ -222,3 +222,35 @@ export function findPortalAction(db: Db, sessionId: string, actionId: string): P
 export async function releasePortalAction(db: Db, sessionId: string, actionId: string): Promise<void> {
   await db.deleteFrom('portal_actions').where('session_id', '=', sessionId).where('action_id', '=', actionId).execute();
 }
+
+/** Who an account is, as a person would recognise it: for the "open a different account?" page. */
+export interface AccountHolder {
+  project_id: string;
+  project_name: string;
+  end_user_id: string;
+  external_id: string;
+  name: string | null;
+  email: string | null;
+}
+
+/** The holder of a portal link that could still be exchanged now (unused, unexpired). */
+export function findUsableTokenHolder(db: Db, tokenHash: Buffer, now: Date): Promise<AccountHolder | undefined> {
+  return db
+    .selectFrom('portal_tokens')
+    .innerJoin('projects', 'projects.id', 'portal_tokens.project_id')
+    .innerJoin('end_users', 'end_users.id', 'portal_tokens.end_user_id')
+    .select(['portal_tokens.project_id', 'projects.name as project_name', 'portal_tokens.end_user_id', 'end_users.external_id', 'end_users.name', 'end_users.email'])
+    .where('portal_tokens.token_hash', '=', tokenHash)
+    .where('portal_tokens.used_at', 'is', null)
+    .where('portal_tokens.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export function findAccountHolder(db: Db, endUserId: string): Promise<AccountHolder | undefined> {
+  return db
+    .selectFrom('end_users')
+    .innerJoin('projects', 'projects.id', 'end_users.project_id')
+    .select(['end_users.project_id', 'projects.name as project_name', 'end_users.id as end_user_id', 'end_users.external_id', 'end_users.name', 'end_users.email'])
+    .where('end_users.id', '=', endUserId)
+    .executeTakeFirst();
+}

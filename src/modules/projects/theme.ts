@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../lib/schema.ts';
+import { ownEntry } from '../../lib/lookup.ts';
 
 /**
  * theme_config ends up inside a <style> block as CSS custom properties, so every value
@@ -59,5 +60,5 @@ export type ThemeConfigInput = Static<typeof ThemeConfigSchema>;
 /** The CSS font-family value for a validated font_family (named stack or quoted family). */
 export function fontStack(fontFamily: string | undefined): string {
   if (!fontFamily) return FONT_STACKS.system!;
-  return FONT_STACKS[fontFamily] ?? `"${fontFamily}", ${FONT_STACKS.system}`;
+  return ownEntry(FONT_STACKS, fontFamily) ?? `"${fontFamily}", ${FONT_STACKS.system}`;
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { logErrorResponse, toErrorResponse } from '../../http/error-handler.ts';
+import { ownEntry } from '../../lib/lookup.ts';
 import { AppError } from '../../lib/errors.ts';
 import { chooseLocale, messagesFor } from '../i18n/locale.ts';
 import type { Messages } from '../i18n/messages.ts';
@@ -96,7 +97,7 @@ function explain(t: Messages, error: unknown, code: string): Explanation {
     case 'not_found':
       return { title: t.notFoundTitle, explain: t.notFoundExplain };
     case 'plan_change_not_allowed':
-      return { title: t.notAllowedTitle, explain: (reason && t.notAllowed[reason]) || t.notAllowed.generic! };
+      return { title: t.notAllowedTitle, explain: ownEntry(t.notAllowed, reason) || t.notAllowed.generic! };
     case 'payment_in_progress':
       return { title: t.paymentInProgressTitle, explain: t.paymentInProgressExplain };
     case 'payment_gateway_unavailable':

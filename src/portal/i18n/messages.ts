@@ -186,6 +186,15 @@ export const en = {
   sessionEndedExplain: 'For your security, a billing session ends after 30 minutes or when you leave it. Go back to the app and open billing again to continue.',
   leftTitle: "You've left billing",
   leftExplain: 'Your billing session has ended. You can close this tab.',
+
+  switchTitle: 'Open a different account?',
+  switchExplain:
+    'This link opens billing for a different account than the one open in this browser. If someone sent you this link, anything you do or pay next would be for their account.',
+  switchIncoming: 'This link opens',
+  switchCurrent: 'Open now',
+  switchAt: (who: string, project: string) => `${who}, at ${project}`,
+  switchContinue: 'Continue to the other account',
+  switchStay: 'Stay in my account',
   notFoundTitle: 'Page not found',
   notFoundExplain: "We couldn't find that page in your billing portal.",
   paymentNotFoundExplain: "We couldn't find that payment among yours.",
@@ -393,6 +402,15 @@ export const id: Messages = {
   sessionEndedExplain: 'Demi keamanan Anda, sesi tagihan berakhir setelah 30 menit atau saat Anda keluar. Kembali ke aplikasi dan buka tagihan lagi untuk melanjutkan.',
   leftTitle: 'Anda telah keluar dari tagihan',
   leftExplain: 'Sesi tagihan Anda telah berakhir. Anda dapat menutup tab ini.',
+
+  switchTitle: 'Buka akun lain?',
+  switchExplain:
+    'Tautan ini membuka tagihan untuk akun yang berbeda dari akun yang terbuka di peramban ini. Jika seseorang mengirimi Anda tautan ini, semua yang Anda lakukan atau bayar selanjutnya akan untuk akun mereka.',
+  switchIncoming: 'Tautan ini membuka',
+  switchCurrent: 'Terbuka sekarang',
+  switchAt: (who, project) => `${who}, di ${project}`,
+  switchContinue: 'Lanjutkan ke akun lain',
+  switchStay: 'Tetap di akun saya',
   notFoundTitle: 'Halaman tidak ditemukan',
   notFoundExplain: 'Kami tidak menemukan halaman itu di portal tagihan Anda.',
   paymentNotFoundExplain: 'Kami tidak menemukan pembayaran itu di antara pembayaran Anda.',

@@ -41,7 +41,8 @@ export function paymentRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const orderId = request.query.order_id;
       if (!orderId) return reply.code(303).header('location', '/portal/payments').send();
       const payment = await paymentOf(deps, ctx.owner, { orderId });
-      // The customer has just acted on the gateway's page: ask it now, unthrottled.
+      // The customer has just acted on the gateway's page: ask it now (within the shorter
+      // forced throttle, so reloading this URL cannot hammer the gateway).
       await refreshPendingPayment(deps, payment, { force: true });
       return reply.code(303).header('location', `/portal/payments/${encodeURIComponent(payment.id)}`).send();
     });
