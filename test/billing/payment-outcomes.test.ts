@@ -58,7 +58,10 @@ describe('paying for an upgrade through the Midtrans simulator', () => {
     expect((await paymentById(t, payment.id)).status).toBe('expired');
     expect((await subscriptionOf(t, eu))!.plan_id).toBe(project.plans.free!.id);
     const retry = await changePlan(t.deps, { projectId: project.id, endUserId: eu, planId: project.plans.pro!.id, source: 'portal' });
-    expect(retry.outcome === 'payment_required' && retry.payment.id).not.toBe(payment.id);
+    expect(retry.outcome).toBe('payment_required');
+    if (retry.outcome !== 'payment_required') throw new Error('unreachable');
+    expect(retry.payment.id).not.toBe(payment.id);
+    expect(retry.payment.status).toBe('pending');
   });
 
   it.each([
