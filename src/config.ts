@@ -86,9 +86,21 @@ export function loadConfig(env: Env = process.env): Config {
     adminApiKeyGenerated = true;
   } else if (adminApiKey.length < 24) {
     throw new ConfigError('ADMIN_API_KEY', 'must be at least 24 characters of random text');
+  } else if (new Set(adminApiKey).size < 16) {
+    throw new ConfigError('ADMIN_API_KEY', 'looks low-entropy (fewer than 16 distinct characters): use random text, e.g. `openssl rand -base64 32`');
   }
 
+  // Production refuses every development default that would expose data or money:
+  // the simulator (public server key, control API) and the demo project with its secret.
+  // MIDTRANS_SIMULATOR_* are then unused: the simulator can only start without a real key.
   const serverKey = env.MIDTRANS_SERVER_KEY?.trim() || undefined;
+  if (nodeEnv === 'production' && !serverKey) {
+    throw new ConfigError('MIDTRANS_SERVER_KEY', 'is required when NODE_ENV=production (without it the local Midtrans simulator would take payments)');
+  }
+  const demo = boolean(env, 'DEMO', nodeEnv === 'development');
+  if (nodeEnv === 'production' && demo) {
+    throw new ConfigError('DEMO', 'must not be true when NODE_ENV=production (the demo project and its printed secret are for development)');
+  }
 
   return Object.freeze({
     env: nodeEnv,
@@ -113,7 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
       sessionsPerIp: integer(env, 'RATE_LIMIT_SESSIONS_PER_IP', 300, 1, 10_000_000),
       platformPerClient: integer(env, 'RATE_LIMIT_PLATFORM_PER_CLIENT', 1200, 1, 10_000_000),
     }),
-    demo: boolean(env, 'DEMO', nodeEnv === 'development'),
+    demo,
     payments: Object.freeze({
       expiryMinutes: integer(env, 'PAYMENT_EXPIRY_MINUTES', 24 * 60, 1, 7 * 24 * 60),
       schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_SECONDS', 30, 1, 3600) * 1000,

@@ -39,13 +39,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://billing.example.com/' }).publicUrl).toBe('https://billing.example.com');
   });
 
+  const PRODUCTION = { NODE_ENV: 'production', ADMIN_API_KEY: 'adm_prod_0123456789abcdefghijklmn', MIDTRANS_SERVER_KEY: 'Mid-server-real' };
+
   it('turns the demo off in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production', ADMIN_API_KEY: 'k'.repeat(32) }).demo).toBe(false);
+    expect(loadConfig(PRODUCTION).demo).toBe(false);
+  });
+
+  it('ignores MIDTRANS_SIMULATOR_* in production: the real key is required, so the simulator never starts', () => {
+    const config = loadConfig({ ...PRODUCTION, MIDTRANS_SIMULATOR_PORT: '4000', MIDTRANS_SIMULATOR_SERVER_KEY: 'x' });
+    expect(config.midtrans.serverKey).toBe('Mid-server-real');
   });
 
   it.each([
     [{ NODE_ENV: 'production' }, 'ADMIN_API_KEY', /required when NODE_ENV=production/],
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY', /at least 24/],
+    [{ ADMIN_API_KEY: 'k'.repeat(32) }, 'ADMIN_API_KEY', /low-entropy/],
+    [{ ADMIN_API_KEY: 'abcabcabcabcabcabcabcabcabc' }, 'ADMIN_API_KEY', /fewer than 16 distinct/],
+    [{ NODE_ENV: 'production', ADMIN_API_KEY: 'adm_prod_0123456789abcdefghijklmn' }, 'MIDTRANS_SERVER_KEY', /required when NODE_ENV=production/],
+    [{ NODE_ENV: 'production', ADMIN_API_KEY: 'adm_prod_0123456789abcdefghijklmn', MIDTRANS_SERVER_KEY: 'Mid-server-real', DEMO: 'true' }, 'DEMO', /must not be true when NODE_ENV=production/],
     [{ PORT: 'abc' }, 'PORT', /whole number/],
     [{ PORT: '70000' }, 'PORT', /between 0 and 65535/],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL', /absolute URL/],

@@ -35,7 +35,8 @@ export async function setUpPayments(config: Config): Promise<PaymentsSetup> {
   const simulator = await startSimulator({
     serverKey: midtrans.simulatorServerKey,
     port: midtrans.simulatorPort,
-    host: config.host,
+    // Loopback only, whatever HOST is: its control API settles orders and lists them all.
+    host: '127.0.0.1',
     ...(midtrans.simulatorPort !== 0 && { publicUrl: `http://localhost:${midtrans.simulatorPort}` }),
     notificationUrl: webhookUrl(config),
   });

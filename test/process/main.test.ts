@@ -76,4 +76,11 @@ describe('the service process', { timeout: 120_000 }, () => {
     expect(await app.exited).toBe(1);
     expect(app.output()).toContain('ADMIN_API_KEY is required when NODE_ENV=production');
   });
+
+  it('refuses to start in production without MIDTRANS_SERVER_KEY instead of starting the simulator', async () => {
+    const app = start({ NODE_ENV: 'production', ADMIN_API_KEY: 'adm_prod_0123456789abcdefghijklmn', DATABASE_URL: 'postgres://127.0.0.1:1/none' });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('Configuration error: MIDTRANS_SERVER_KEY is required when NODE_ENV=production');
+    expect(app.output()).not.toContain('simulator on');
+  });
 });
