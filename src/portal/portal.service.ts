@@ -97,31 +97,38 @@ export function describePayment(payment: Payment, plansById: Map<string, Plan>, 
 const REFRESH_WAIT_MS = 1500;
 /** At most one status-API call per payment per this interval, per instance (pages poll). */
 const REFRESH_EVERY_MS = 10_000;
-/** A forced check (the gateway just sent the browser back) waits this long after the last forced one. */
-const FORCED_REFRESH_EVERY_MS = 5_000;
+/**
+ * Forced checks (the gateway has just sent the browser back) per payment: at most
+ * FORCED_BURST in FORCED_WINDOW_MS. A customer may come back twice in a few seconds
+ * (left pending, then paid or expired it); reloading the return URL stays bounded.
+ */
+const FORCED_BURST = 3;
+const FORCED_WINDOW_MS = 10_000;
 const lastRefresh = new Map<string, number>();
-const lastForced = new Map<string, number>();
+const recentForced = new Map<string, number[]>();
 
 /**
  * For the return page: a pending payment may already be settled at the gateway while its
  * notification is still on the way. Ask the gateway (never the browser's query string) and
  * record what it says through the same path webhooks and reconciliation use. Waits at most
  * REFRESH_WAIT_MS; a slow gateway finishes in the background and the page shows the
- * database's status meanwhile. Throttled per payment (a waiting page polls); `force`
- * (the gateway has just sent the browser back) only shortens the interval, so reloading
- * the return URL cannot make us call the gateway without limit.
+ * database's status meanwhile. Throttled per payment: a polling page at most once per
+ * REFRESH_EVERY_MS; `force` ignores the polling but has its own bound (FORCED_BURST), so
+ * reloading the return URL cannot make us call the gateway without limit.
  */
 export async function refreshPendingPayment(deps: Deps, payment: Payment, options: { force?: boolean } = {}): Promise<Payment> {
   if (payment.status !== 'pending' || !payment.gateway_token) return payment;
   const now = Date.now();
-  // A forced check ignores the page's polling (the customer has just paid, perhaps seconds
-  // after the payment page polled) but not other forced checks: reloads stay bounded.
-  const [throttle, interval] = options.force ? [lastForced, FORCED_REFRESH_EVERY_MS] : [lastRefresh, REFRESH_EVERY_MS];
-  if (now - (throttle.get(payment.id) ?? 0) < interval) return payment;
-  for (const map of options.force ? [lastRefresh, lastForced] : [lastRefresh]) {
-    if (map.size > 10_000) map.clear();
-    map.set(payment.id, now);
+  if (options.force) {
+    const recent = (recentForced.get(payment.id) ?? []).filter((at) => now - at < FORCED_WINDOW_MS);
+    if (recent.length >= FORCED_BURST) return payment;
+    if (recentForced.size > 10_000) recentForced.clear();
+    recentForced.set(payment.id, [...recent, now]);
+  } else if (now - (lastRefresh.get(payment.id) ?? 0) < REFRESH_EVERY_MS) {
+    return payment;
   }
+  if (lastRefresh.size > 10_000) lastRefresh.clear();
+  lastRefresh.set(payment.id, now);
   const check = (async () => {
     const state = await deps.gateway.getStatus(payment.order_id);
     // Nothing new: still pending with the method we already know (or none chosen yet).
