@@ -49,3 +49,17 @@ it('a link for another account asks first; "Stay" keeps the open session, "Conti
   expect((await open()).map((s) => s.end_user_id)).toEqual([await endUserId('sam')]);
   await context.close();
 });
+
+it('asks in Bahasa Indonesia on a 390 px phone, with nothing scrolling sideways', { timeout: 120_000 }, async () => {
+  const { context, page, watch } = await w.newPage({ locale: 'id-ID' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await w.openBilling(page, 'wati', { locale: 'id' });
+  const sent = await createSession(w.t.url, w.project, 'sari', { name: 'Sari Pengirim', locale: 'id' });
+  expect(sent.status, sent.text).toBe(200);
+
+  await page.goto(sent.body.portal_url);
+  expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Buka akun lain?');
+  expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+  await checkPortalPage(page, 'switch-account-id-phone', watch, records);
+  await context.close();
+});
