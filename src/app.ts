@@ -18,6 +18,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { planAdminRoutes } from './modules/plans/plans.admin.routes.ts';
 import { planPlatformRoutes } from './modules/plans/plans.platform.routes.ts';
 import { PlanResponse } from './modules/plans/plans.schemas.ts';
+import { paymentAdminRoutes } from './modules/payments/payments.admin.routes.ts';
 import { paymentPlatformRoutes } from './modules/payments/payments.platform.routes.ts';
 import { midtransWebhookRoutes } from './modules/payments/payments.webhook.routes.ts';
 import { portalSessionPlatformRoutes } from './modules/portal-sessions/portal-sessions.routes.ts';
@@ -108,6 +109,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       await admin.register(projectRoutes(deps));
       await admin.register(planAdminRoutes(deps));
       await admin.register(webhookAdminRoutes(deps));
+      await admin.register(paymentAdminRoutes(deps));
     },
     { prefix: '/api/admin' },
   );

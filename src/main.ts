@@ -5,6 +5,7 @@ import { createDeps } from './deps.ts';
 import { seedDemo } from './demo/seed.ts';
 import { systemClock } from './lib/clock.ts';
 import { createLogger } from './lib/logger.ts';
+import { openDueCheckouts } from './modules/payments/checkout.ts';
 import { reconcilePendingPayments } from './modules/payments/reconcile.ts';
 import { processPeriodEnds } from './modules/subscriptions/period-end.ts';
 import { deliverWebhooks } from './modules/webhooks/deliver.ts';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     [
       { name: 'period-ends', run: () => processPeriodEnds(deps) },
       { name: 'reconcile-payments', run: () => reconcilePendingPayments(deps) },
+      { name: 'open-payment-pages', run: () => openDueCheckouts(deps) },
       { name: 'deliver-webhooks', run: () => deliverWebhooks(deps) },
     ],
     config.payments.schedulerIntervalMs,

@@ -105,9 +105,23 @@ export interface PaymentsTable {
   source: ColumnType<PaymentSource, PaymentSource | undefined, PaymentSource>;
   next_check_at: Timestamp | null;
   failure_reason: string | null;
+  /** Why money the gateway took must go back (set once; see migration 0006). */
+  refund_due_reason: RefundDueReason | null;
+  refund_due_at: Timestamp | null;
+  checkout_attempts: Generated<number>;
+  /** When the payment page may next be (re)opened; null when there is one or none is wanted. */
+  checkout_retry_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
+
+/**
+ * - `settled_after_expiry` / `settled_after_failure`: paid at the gateway after we had
+ *   expired, superseded or failed the payment (the customer was told it was over);
+ * - `period_ended`: an upgrade priced for a period that ended before it settled;
+ * - `plan_no_longer_applies`: what it bought no longer fits the subscription (e.g. it ended).
+ */
+export type RefundDueReason = 'settled_after_expiry' | 'settled_after_failure' | 'period_ended' | 'plan_no_longer_applies';
 
 export type PaymentSource = 'portal' | 'api' | 'admin' | 'scheduler';
 

@@ -98,7 +98,9 @@ export class GatewayError extends Error {
       | 'gateway_rejected'
       | 'gateway_unauthorized'
       | 'gateway_unavailable'
-      | 'gateway_not_found',
+      | 'gateway_not_found'
+      /** The order id is spent at the gateway (a page exists that we never received, or any other use). */
+      | 'order_id_taken',
     message: string,
     readonly details: { httpStatus?: number; statusCode?: string; messages?: string[] } = {},
   ) {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/lib/errors.ts';
 import { changePlan } from '../../src/modules/subscriptions/change-plan.ts';
 import { createMidtransGateway } from '../../src/payments/midtrans/index.ts';
 import { startTestApp, TEST_SERVER_KEY, type TestApp } from '../support/app.ts';
-import { endUser, paymentById, subscriptionOf } from '../support/billing.ts';
+import { endUser, paymentById, subscriptionOf, expectEveryPaymentHasItsEvents } from '../support/billing.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 import { freePort } from '../support/ports.ts';
 
@@ -34,4 +34,10 @@ it('when the gateway is down, the upgrade fails cleanly (502), the payment is cl
   const retry = await changePlan(t.deps, { projectId: project.id, endUserId: eu, planId: project.plans.pro!.id, source: 'portal' });
   expect(retry.outcome).toBe('payment_required');
   if (retry.outcome === 'payment_required') expect((await paymentById(t, retry.payment.id)).redirect_url).toBeTruthy();
+});
+
+describe('the ledger after every case above', () => {
+  it('keeps, for every payment, its payment.created and the event of its current status', async () => {
+    await expectEveryPaymentHasItsEvents(t);
+  });
 });

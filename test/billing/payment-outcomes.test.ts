@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changePlan } from '../../src/modules/subscriptions/change-plan.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { eventsOf, paymentById, renotify, simulate, simulatorTransactions, subscriptionOf, pendingUpgrade } from '../support/billing.ts';
+import { eventsOf, paymentById, renotify, simulate, simulatorTransactions, subscriptionOf, pendingUpgrade, expectEveryPaymentHasItsEvents } from '../support/billing.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 
 let t: TestApp;
@@ -138,5 +138,11 @@ describe('mid-period upgrade with proration', () => {
     expect(onBusiness.current_period_start).toEqual(onPro.current_period_start);
     expect(onBusiness.current_period_end).toEqual(onPro.current_period_end);
     expect(onBusiness.version).toBeGreaterThan(onPro.version);
+  });
+});
+
+describe('the ledger after every case above', () => {
+  it('keeps, for every payment, its payment.created and the event of its current status', async () => {
+    await expectEveryPaymentHasItsEvents(t);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcilePendingPayments } from '../../src/modules/payments/reconcile.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { paymentById, simulate, subscriptionOf, pendingUpgrade } from '../support/billing.ts';
+import { paymentById, simulate, subscriptionOf, pendingUpgrade, expectEveryPaymentHasItsEvents } from '../support/billing.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 
 let t: TestApp;
@@ -71,5 +71,11 @@ describe('reconciliation of pending payments', () => {
       expect(applied).toHaveLength(1);
       expect((await subscriptionOf(t, eu))!.plan_id).toBe(project.plans.pro!.id);
     }
+  });
+});
+
+describe('the ledger after every case above', () => {
+  it('keeps, for every payment, its payment.created and the event of its current status', async () => {
+    await expectEveryPaymentHasItsEvents(t);
   });
 });

@@ -3,7 +3,7 @@ import { cancelSubscription, resumeSubscription, withdrawScheduledChange } from 
 import { changePlan, previewPlanChange } from '../../src/modules/subscriptions/change-plan.ts';
 import { AppError } from '../../src/lib/errors.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { endUser, paymentById, simulate, simulatorTransactions, subscriptionOf } from '../support/billing.ts';
+import { endUser, paymentById, simulate, simulatorTransactions, subscriptionOf, expectEveryPaymentHasItsEvents } from '../support/billing.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
 
@@ -137,5 +137,11 @@ describe('cancel and resume', () => {
     await simulate(t, r.payment.order_id, { transaction_status: 'settlement', payment_type: 'qris' });
     expect((await paymentById(t, r.payment.id)).status).toBe('paid');
     expect(await subscriptionOf(t, eu)).toMatchObject({ plan_id: project.plans.business!.id, cancel_at_period_end: false });
+  });
+});
+
+describe('the ledger after every case above', () => {
+  it('keeps, for every payment, its payment.created and the event of its current status', async () => {
+    await expectEveryPaymentHasItsEvents(t);
   });
 });

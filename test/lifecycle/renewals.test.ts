@@ -3,7 +3,7 @@ import { changePlan } from '../../src/modules/subscriptions/change-plan.ts';
 import { cancelSubscription } from '../../src/modules/subscriptions/cancel.ts';
 import { processPeriodEnds } from '../../src/modules/subscriptions/period-end.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { endUser, eventsOf, simulate, subscriptionOf } from '../support/billing.ts';
+import { endUser, eventsOf, simulate, subscriptionOf, expectEveryPaymentHasItsEvents } from '../support/billing.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 
 let t: TestApp;
@@ -171,5 +171,11 @@ describe('renewing with a saved card', () => {
     expect(open.redirect_url).toContain('/snap/v3/redirection/');
     await simulate(t, open.order_id, { transaction_status: 'settlement', payment_type: 'qris' });
     expect((await subscriptionOf(t, eu))!.status).toBe('active');
+  });
+});
+
+describe('the ledger after every case above', () => {
+  it('keeps, for every payment, its payment.created and the event of its current status', async () => {
+    await expectEveryPaymentHasItsEvents(t);
   });
 });

@@ -112,18 +112,19 @@ describe('createCheckout', () => {
     expect(body).not.toHaveProperty('user_id');
   });
 
-  it('surfaces a duplicate order_id on a retry as gateway_unavailable (the first attempt may have succeeded)', async () => {
+  it('surfaces a duplicate order_id on a retry as order_id_taken (the first attempt may have succeeded; its token is lost)', async () => {
     stub.answerWith((_request, index) =>
       index === 0 ? { status: 502, body: 'Bad Gateway' } : { status: 400, body: { error_messages: ['transaction_details.order_id has already been taken'] } });
     const error = await caught(gateway().createCheckout(checkout));
-    expect(error.code).toBe('gateway_unavailable');
+    expect(error.code).toBe('order_id_taken');
+    expect(error.message).toMatch(/outcome unknown/);
     expect(stub.requests).toHaveLength(2);
   });
 
-  it('reports a duplicate order_id without a retry as gateway_rejected', async () => {
+  it('reports a duplicate order_id without a retry as order_id_taken', async () => {
     stub.answerWith(() => ({ status: 400, body: { error_messages: ['transaction_details.order_id has already been taken'] } }));
     const error = await caught(gateway().createCheckout(checkout));
-    expect(error.code).toBe('gateway_rejected');
+    expect(error.code).toBe('order_id_taken');
     expect(error.details.messages).toEqual(['transaction_details.order_id has already been taken']);
   });
 

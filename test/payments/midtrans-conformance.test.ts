@@ -140,11 +140,11 @@ describe('Snap create', () => {
     expect(exchanges).toHaveLength(1);
   });
 
-  it('rejects a reused order_id without retrying', async () => {
+  it('rejects a reused order_id without retrying, as order_id_taken', async () => {
     const request = checkoutRequest();
     await gateway.createCheckout(request);
     const error = await caught(gateway.createCheckout(request));
-    expect(error.code).toBe('gateway_rejected');
+    expect(error.code).toBe('order_id_taken');
     expect(error.details.messages).toEqual(['transaction_details.order_id has already been taken']);
   });
 

@@ -67,3 +67,33 @@ export async function pendingUpgrade(t: TestApp, project: TestProject, externalI
   if (result.outcome !== 'payment_required') throw new Error(`expected a payment, got ${result.outcome}`);
   return { eu, payment: result.payment };
 }
+
+const EVENT_FOR_STATUS: Record<string, string[]> = {
+  pending: [],
+  failed: ['payment.failed'],
+  expired: ['payment.expired'],
+  paid: ['payment.succeeded', 'payment.refund_due'],
+  refunded: ['payment.refunded'],
+};
+
+/**
+ * The outbox rule over a whole test file's ledger: every payment has its `payment.created`,
+ * and one event for the status it is in now. A path that changes a payment without its
+ * event fails here, whichever test took it.
+ */
+export async function expectEveryPaymentHasItsEvents(t: TestApp): Promise<void> {
+  const payments = await t.database.db.selectFrom('payments').select(['id', 'status']).execute();
+  const events = await t.database.db.selectFrom('events').select(['subject_id', 'type']).where('type', 'like', 'payment.%').execute();
+  const typesOf = new Map<string, Set<string>>();
+  for (const e of events) typesOf.set(e.subject_id, (typesOf.get(e.subject_id) ?? new Set()).add(e.type));
+  const missing = payments.flatMap((p) => {
+    const types = typesOf.get(p.id) ?? new Set();
+    const problems: string[] = [];
+    if (!types.has('payment.created')) problems.push(`${p.id}: no payment.created`);
+    const wanted = EVENT_FOR_STATUS[p.status]!;
+    if (wanted.length && !wanted.some((w) => types.has(w))) problems.push(`${p.id} (${p.status}): none of ${wanted.join(', ')}`);
+    return problems;
+  });
+  expect(payments.length).toBeGreaterThan(0);
+  expect(missing).toEqual([]);
+}

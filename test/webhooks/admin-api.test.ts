@@ -206,3 +206,29 @@ describe('secrets at rest', () => {
     expect(dump.rows[0]!.dump ?? '').not.toContain(created.secret.slice(6));
   });
 });
+
+describe('the audit log', () => {
+  it('records creating, editing, rotating and deleting an endpoint, each with its change and never a secret', async () => {
+    const created = await create(project.id, { url: 'https://hooks.example.com/audited' });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.id;
+    expect((await http(t.url, 'PATCH', webhooksPath(project.id, id), { admin: true, body: { description: 'renamed' } })).status).toBe(200);
+    const rotated = await http(t.url, 'POST', `${webhooksPath(project.id, id)}/rotate-secret`, { admin: true, body: {} });
+    expect(rotated.status, rotated.text).toBe(200);
+    expect((await http(t.url, 'DELETE', webhooksPath(project.id, id), { admin: true })).status).toBe(200);
+    // A refused change (unknown endpoint) leaves no entry.
+    expect((await http(t.url, 'DELETE', webhooksPath(project.id, UNKNOWN_ENDPOINT), { admin: true })).status).toBe(404);
+
+    const events = await t.database.db.selectFrom('events').selectAll().where('subject_id', '=', id).orderBy('seq').execute();
+    expect(events.map((e) => [e.type, e.source])).toEqual([
+      ['webhook_endpoint.created', 'admin'],
+      ['webhook_endpoint.updated', 'admin'],
+      ['webhook_endpoint.secret_rotated', 'admin'],
+      ['webhook_endpoint.deleted', 'admin'],
+    ]);
+    expect(events[1]!.data).toEqual({ fields: ['description'] });
+    const all = JSON.stringify(events.map((e) => e.data));
+    for (const secret of [created.body.secret, rotated.body.secret]) expect(all).not.toContain(secret.slice(6));
+    expect(await t.database.db.selectFrom('events').select('id').where('subject_id', '=', UNKNOWN_ENDPOINT).execute()).toEqual([]);
+  });
+});

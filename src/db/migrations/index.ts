@@ -4,6 +4,7 @@ import * as m0002 from './0002_payments_lifecycle.ts';
 import * as m0003 from './0003_webhooks.ts';
 import * as m0004 from './0004_mint_portal_token.ts';
 import * as m0005 from './0005_portal.ts';
+import * as m0006 from './0006_payment_safety.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003_webhooks': m0003,
   '0004_mint_portal_token': m0004,
   '0005_portal': m0005,
+  '0006_payment_safety': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

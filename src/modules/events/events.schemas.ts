@@ -1,8 +1,8 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum } from '../../lib/schema.ts';
 import { PUBLIC_EVENT_TYPES } from './public-events.ts';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 
 export const PublicEventType = StringEnum(PUBLIC_EVENT_TYPES);
@@ -40,6 +40,18 @@ export const PublicPayment = Type.Object({
   method: Nullable(Type.String({ description: 'Midtrans payment_type, e.g. credit_card, bank_transfer, qris, gopay' })),
   created_at: DateTime,
   paid_at: Nullable(DateTime),
+  refund_due: Nullable(
+    Type.Object(
+      {
+        reason: Type.String({
+          description:
+            'settled_after_expiry or settled_after_failure (paid after we had told the customer the payment was over), period_ended (an upgrade priced for a period that ended first), plan_no_longer_applies',
+        }),
+        flagged_at: DateTime,
+      },
+      { description: 'Set when the gateway took money that bought nothing: the payment is paid, applied nothing, and should be refunded.' },
+    ),
+  ),
 });
 
 export const PublicPortalSession = Type.Object({

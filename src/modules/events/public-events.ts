@@ -17,6 +17,7 @@ export const PUBLIC_EVENT_TYPES = [
   'subscription.past_due',
   'payment.succeeded',
   'payment.failed',
+  'payment.refund_due',
   'portal_session.created',
 ] as const;
 export type PublicEventType = (typeof PUBLIC_EVENT_TYPES)[number];
@@ -50,6 +51,8 @@ export interface PublicPaymentObject {
   method: string | null;
   created_at: string;
   paid_at: string | null;
+  /** Set when the gateway took money that bought nothing (see docs/billing.md): give it back. */
+  refund_due: { reason: string; flagged_at: string } | null;
 }
 
 /** Extra facts of subscription events that are safe and stable to publish. */
@@ -186,7 +189,7 @@ function codeOf(planId: unknown, l: Pick<Lookups, 'planCodes'>): string | null {
 
 /** A payment as its event saw it: the status the event announced, not whatever came later. */
 function presentPaymentAtEvent(p: Payment, e: Event, l: Lookups): PublicPaymentObject {
-  const status = e.type === 'payment.succeeded' ? 'paid' : e.type === 'payment.failed' ? 'failed' : p.status;
+  const status = e.type === 'payment.succeeded' || e.type === 'payment.refund_due' ? 'paid' : e.type === 'payment.failed' ? 'failed' : p.status;
   const method = typeof e.data.method === 'string' ? e.data.method : p.payment_method;
   return presentPayment(p, {
     externalId: l.externalIds.get(p.end_user_id) ?? null,
@@ -217,6 +220,7 @@ export function presentPayment(
     method: o.method !== undefined ? o.method : p.payment_method,
     created_at: p.created_at.toISOString(),
     paid_at: (o.paidAt !== undefined ? o.paidAt : p.paid_at)?.toISOString() ?? null,
+    refund_due: p.refund_due_reason && p.refund_due_at ? { reason: p.refund_due_reason, flagged_at: p.refund_due_at.toISOString() } : null,
   };
 }
 

@@ -27,3 +27,17 @@ export function findPaymentCursor(db: Db, projectId: string, endUserId: string, 
     .where('id', '=', paymentId)
     .executeTakeFirst();
 }
+
+/** Payments flagged for refund and not refunded yet, oldest flag first (index payments_refund_due). */
+export function listRefundsDue(db: Db, projectId: string, limit: number): Promise<Payment[]> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('refund_due_reason', 'is not', null)
+    .where('status', '=', 'paid')
+    .orderBy('refund_due_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

@@ -36,6 +36,7 @@ const PAYMENT_EXAMPLE = {
   method: 'bank_transfer',
   created_at: '2026-11-24T01:00:00.000Z',
   paid_at: '2026-11-24T01:04:10.000Z',
+  refund_due: null,
 };
 
 const PaymentListResponse = Type.Object(

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import type { NewPayment, Payment, PaymentStatusColumn } from '../../db/types.ts';
+import type { NewPayment, Payment, PaymentStatusColumn, RefundDueReason } from '../../db/types.ts';
 
 export async function insertPayment(db: Db, row: NewPayment): Promise<Payment> {
   return db.insertInto('payments').values(row).returningAll().executeTakeFirstOrThrow();
@@ -29,10 +29,90 @@ export function lockPaymentByOrderId(db: Db, orderId: string): Promise<Payment |
 export async function storeCheckout(db: Db, id: string, c: { token: string; redirectUrl: string; now: Date }): Promise<Payment | undefined> {
   return db
     .updateTable('payments')
-    .set({ gateway_token: c.token, redirect_url: c.redirectUrl, updated_at: c.now })
+    .set({ gateway_token: c.token, redirect_url: c.redirectUrl, checkout_retry_at: null, updated_at: c.now })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * Claims the right to open a payment's page: only a pending payment without a page whose
+ * previous holder's time ran out. The conditional UPDATE is the lock: of two instances,
+ * one gets the row back, holding it until `leaseUntil` (then anyone may try again).
+ */
+export function claimCheckout(db: Db, id: string, now: Date, leaseUntil: Date): Promise<Payment | undefined> {
+  return db
+    .updateTable('payments')
+    .set((eb) => ({ checkout_attempts: eb('checkout_attempts', '+', 1), checkout_retry_at: leaseUntil }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('redirect_url', 'is', null)
+    .where('checkout_retry_at', '<=', now)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Like `claimCheckout`, for up to `limit` due payments at once (reconciler; SKIP LOCKED). */
+export function claimDueCheckouts(db: Db, now: Date, leaseUntil: Date, limit: number): Promise<Payment[]> {
+  return db
+    .updateTable('payments')
+    .set((eb) => ({ checkout_attempts: eb('checkout_attempts', '+', 1), checkout_retry_at: leaseUntil }))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('payments')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('redirect_url', 'is', null)
+        .where('checkout_retry_at', '<=', now)
+        .orderBy('checkout_retry_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .execute();
+}
+
+/** After a failed attempt: the next one waits until `retryAt` (the backoff). */
+export async function deferCheckout(db: Db, id: string, retryAt: Date): Promise<void> {
+  await db.updateTable('payments').set({ checkout_retry_at: retryAt }).where('id', '=', id).where('redirect_url', 'is', null).execute();
+}
+
+/** Marks a payment's page as due now (the gateway never heard of its order). */
+export async function markCheckoutDue(db: Db, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({ checkout_retry_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('redirect_url', 'is', null)
+    .where('checkout_retry_at', 'is', null)
+    .execute();
+}
+
+/** No page wanted for this order (a saved card is charged through the Core API instead). */
+export async function clearCheckout(db: Db, id: string): Promise<void> {
+  await db.updateTable('payments').set({ checkout_retry_at: null }).where('id', '=', id).execute();
+}
+
+/** pending → failed|expired, only if still pending (the caller records the event). */
+export function closePendingPayment(db: Db, id: string, status: 'failed' | 'expired', reason: string, now: Date): Promise<Payment | undefined> {
+  return db
+    .updateTable('payments')
+    .set({ status, failure_reason: reason, checkout_retry_at: null, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function setRefundDue(db: Db, id: string, reason: RefundDueReason, now: Date): Promise<Payment> {
+  return db
+    .updateTable('payments')
+    .set({ refund_due_reason: reason, refund_due_at: now, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export interface PaymentProgress {

@@ -2,24 +2,35 @@ import type { Deps } from '../../deps.ts';
 import type { Payment } from '../../db/types.ts';
 import { isForwardTransition, type TransactionState } from '../../payments/gateway.ts';
 import { recordEvent } from '../events/events.repository.ts';
-import { applyPaidPayment } from '../subscriptions/apply-payment.ts';
-import { rememberSavedCard } from '../subscriptions/subscriptions.repository.ts';
+import { applyPaidPayment, reasonNotToApply } from '../subscriptions/apply-payment.ts';
+import { lockSubscription, rememberSavedCard } from '../subscriptions/subscriptions.repository.ts';
+import { createPendingPayment, flagRefundDue, termsOf } from './payment-records.ts';
 import * as repo from './payments.repository.ts';
 
 export type RecordOutcome = 'applied' | 'unchanged' | 'unknown_order' | 'mismatch';
 
+const EVENT_OF_STATUS = { paid: 'payment.succeeded', failed: 'payment.failed', expired: 'payment.expired', refunded: 'payment.refunded', pending: 'payment.pending' } as const;
+
 /**
  * Moves a payment forward to what the gateway confirmed, in one transaction with its
- * consequences: the row is locked, the transition must go forward (paid stays paid, a
- * late `pending` never reopens a settled or expired payment), and a payment that becomes
- * paid applies its plan change in the same commit — so it is applied exactly once.
- * The amount and currency must be what we asked for; a mismatch changes nothing.
+ * consequences. Locks are taken subscription first, then payment (the order every writer
+ * uses). The transition must go forward (paid stays paid, a late `pending` never reopens a
+ * settled or expired payment), and the amount and currency must be what we asked for.
+ *
+ * A payment that becomes paid is applied in the same commit — exactly once — if what it
+ * bought still fits (`reasonNotToApply`). If it does not — it settled after we had expired,
+ * superseded or failed it, or its priced period is over — it is recorded as paid, applies
+ * nothing, and is flagged for refund (`payment.refund_due`). A failed renewal is replaced by
+ * a fresh payment while the grace period lasts, so the customer always has a way to pay.
  */
 export async function recordGatewayState(deps: Deps, state: TransactionState): Promise<{ outcome: RecordOutcome; payment?: Payment }> {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
+    const known = await repo.findPaymentByOrderId(trx, state.orderId);
+    if (!known) return { outcome: 'unknown_order' as const };
+    const sub = await lockSubscription(trx, known.subscription_id);
     const payment = await repo.lockPaymentByOrderId(trx, state.orderId);
-    if (!payment) return { outcome: 'unknown_order' as const };
+    if (!payment || !sub) return { outcome: 'unknown_order' as const };
     if (state.grossAmount !== payment.amount || state.currency !== payment.currency) {
       return { outcome: 'mismatch' as const, payment };
     }
@@ -33,7 +44,7 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
       return { outcome: 'unchanged' as const, payment };
     }
     const paidAt = state.status === 'paid' ? (state.paidAt ?? now) : undefined;
-    const updated = await repo.updatePaymentProgress(
+    let updated = await repo.updatePaymentProgress(
       trx,
       payment.id,
       {
@@ -45,24 +56,33 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
       },
       now,
     );
-    const type = { paid: 'payment.succeeded', failed: 'payment.failed', expired: 'payment.expired', refunded: 'payment.refunded', pending: 'payment.pending' }[state.status];
-    await recordEvent(trx, {
-      projectId: payment.project_id,
-      type,
-      subjectId: payment.id,
-      source: 'gateway',
-      data: { order_id: payment.order_id, amount: payment.amount, currency: payment.currency, gateway_status: state.gatewayStatus, method },
-      now,
-    });
-    if (state.status === 'paid' && payment.status !== 'refunded') {
-      if (payment.status !== 'pending') {
-        // A settlement after we had given up (expired/failed): the customer did pay, so honour it.
-        deps.logger.warn({ payment_id: payment.id, from: payment.status }, 'late settlement applied');
+    const refusal =
+      state.status !== 'paid' || payment.status === 'refunded'
+        ? undefined
+        : payment.status !== 'pending'
+          ? (payment.status === 'expired' ? 'settled_after_expiry' : 'settled_after_failure')
+          : reasonNotToApply(updated, sub);
+    if (refusal) {
+      // Announced as `payment.refund_due` instead of `payment.succeeded`, so no integrator
+      // grants anything for it.
+      deps.logger.warn({ payment_id: payment.id, from: payment.status, reason: refusal }, 'settled payment not applied; flagged for refund');
+      updated = await flagRefundDue(trx, updated, refusal, { gatewayStatus: state.gatewayStatus, method }, now);
+    } else {
+      await recordEvent(trx, {
+        projectId: payment.project_id,
+        type: EVENT_OF_STATUS[state.status],
+        subjectId: payment.id,
+        source: 'gateway',
+        data: { order_id: payment.order_id, amount: payment.amount, currency: payment.currency, gateway_status: state.gatewayStatus, method },
+        now,
+      });
+      if (state.status === 'paid' && payment.status !== 'refunded') {
+        await applyPaidPayment(trx, updated, sub, now);
+        if (state.savedTokenId) await rememberSavedCard(trx, payment.subscription_id, state.savedTokenId);
       }
-      await applyPaidPayment(trx, updated, now);
-      if (state.savedTokenId) {
-        await rememberSavedCard(trx, payment.subscription_id, state.savedTokenId);
-      }
+    }
+    if (state.status === 'failed' && payment.purpose === 'renewal' && sub.status === 'past_due' && sub.grace_ends_at && sub.grace_ends_at > now) {
+      await createPendingPayment(trx, { ...termsOf(payment), source: 'scheduler', checkout: 'due', now });
     }
     return { outcome: 'applied' as const, payment: updated };
   });

@@ -30,7 +30,12 @@ export async function reconcilePendingPayments(deps: Deps): Promise<{ checked: n
 async function reconcileOne(deps: Deps, payment: Payment, now: Date): Promise<boolean> {
   let state = await deps.gateway.getStatus(payment.order_id);
   if (state && state.status !== 'pending') return (await recordGatewayState(deps, state)).outcome === 'applied';
-  if (payment.expires_at > now) return false;
+  if (payment.expires_at > now) {
+    // Unknown to the gateway, no page, and nobody meaning to open one (a saved-card charge
+    // that never reached it): give it a page, or the customer could never pay.
+    if (!state && !payment.redirect_url && payment.checkout_retry_at === null) await repo.markCheckoutDue(deps.db, payment.id, now);
+    return false;
+  }
 
   if (state) {
     // Still pending at the gateway after our deadline: close it there first, so it cannot

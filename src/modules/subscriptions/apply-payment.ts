@@ -1,20 +1,43 @@
 import type { Db } from '../../db/database.ts';
-import type { Payment, Subscription } from '../../db/types.ts';
+import type { Payment, RefundDueReason, Subscription } from '../../db/types.ts';
 import { addInterval } from '../../lib/periods.ts';
 import * as repo from './subscriptions.repository.ts';
 import { recordSubscriptionChange } from './subscription-events.ts';
 
 /**
+ * Why a payment that just settled must not be applied to the subscription as it is now, or
+ * undefined when it fits. A price that credited unused time (an upgrade, or a move to a
+ * longer interval) was computed for one period and only buys something in that period; a
+ * renewal buys the period after the one that is due; nothing applies to an ended subscription
+ * except a fresh start.
+ */
+export function reasonNotToApply(payment: Payment, sub: Subscription): RefundDueReason | undefined {
+  const live = sub.status === 'active' || sub.status === 'past_due';
+  const same = (a: Date | null, b: Date | null) => a !== null && b !== null && a.getTime() === b.getTime();
+  switch (payment.purpose) {
+    case 'upgrade':
+      if (!live) return 'plan_no_longer_applies';
+      return same(payment.period_start, sub.current_period_start) && same(payment.period_end, sub.current_period_end) ? undefined : 'period_ended';
+    case 'new':
+      if (payment.period_end === null) return undefined;
+      if (!live) return 'plan_no_longer_applies';
+      return same(payment.period_start, sub.current_period_start) && same(payment.period_end, sub.current_period_end) ? undefined : 'period_ended';
+    case 'renewal':
+      if (sub.status !== 'past_due') return 'plan_no_longer_applies';
+      return payment.period_start === null || same(payment.period_start, sub.current_period_end) ? undefined : 'period_ended';
+  }
+}
+
+/**
  * Applies what a settled payment bought, inside the caller's transaction (the same one that
- * marked the payment paid, so a payment is applied exactly once):
+ * marked the payment paid, so a payment is applied exactly once), to the subscription the
+ * caller locked and checked with `reasonNotToApply`:
  * - `new`: the plan from now (when we learn of the payment, on our clock), a fresh period;
  * - `upgrade`: the plan now, the current period end unchanged;
  * - `renewal`: the next period, starting where the old one ended (no drift).
  * Any scheduled downgrade or cancellation is superseded by what the customer just paid for.
  */
-export async function applyPaidPayment(trx: Db, payment: Payment, now: Date): Promise<Subscription> {
-  const before = await repo.lockSubscription(trx, payment.subscription_id);
-  if (!before) throw new Error(`payment ${payment.id} points at a missing subscription`);
+export async function applyPaidPayment(trx: Db, payment: Payment, before: Subscription, now: Date): Promise<Subscription> {
   const plan = await repo.findPlan(trx, payment.project_id, payment.plan_id);
   if (!plan) throw new Error(`payment ${payment.id} points at a missing plan`);
 

@@ -5,9 +5,9 @@ import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { addInterval } from '../../lib/periods.ts';
 import { GatewayError } from '../../payments/gateway.ts';
-import { createCheckoutFor } from '../payments/checkout.ts';
+import { ensureCheckout, openHeldCheckout } from '../payments/checkout.ts';
+import { closePayment, createPendingPayment } from '../payments/payment-records.ts';
 import * as payments from '../payments/payments.repository.ts';
-import { recordEvent } from '../events/events.repository.ts';
 import { quotePlanChange, type PlanChangeKind, type PlanChangeQuote } from './plan-change.ts';
 import { recordSubscriptionChange } from './subscription-events.ts';
 import * as repo from './subscriptions.repository.ts';
@@ -24,8 +24,6 @@ export type PlanChangeResult =
   | { outcome: 'applied' | 'scheduled'; kind: PlanChangeKind; subscription: Subscription }
   | { outcome: 'payment_required'; kind: PlanChangeKind; payment: Payment; reused: boolean };
 
-/** First check of a fresh payment by the reconciler, in case its webhook never comes. */
-const FIRST_RECONCILE_AFTER_MS = 5 * 60_000;
 /** How long a second request waits for a concurrent one to finish creating the checkout. */
 const WAIT_FOR_CHECKOUT_MS = 10_000;
 
@@ -77,9 +75,14 @@ export async function changePlan(deps: Deps, r: PlanChangeRequest): Promise<Plan
     const open = await payments.findOpenPayment(trx, subscription.id);
     if (open) {
       if (open.plan_id === ctx.target.id) return { type: 'reuse' as const, payment: open };
-      throw new AppError('payment_in_progress', 'Another plan change is waiting for payment; finish or cancel it first', {
-        payment_id: open.id,
-      });
+      if (!neverShown(open, now)) {
+        throw new AppError('payment_in_progress', 'Another plan change is waiting for payment; finish or cancel it first', {
+          payment_id: open.id,
+        });
+      }
+      // Its page never opened (its opener crashed or the gateway was down), so nobody can be
+      // paying it: it gives way to the plan the customer wants now.
+      await closePayment(trx, open, { status: 'failed', reason: 'replaced by another plan change before its page opened', source: r.source, now });
     }
     const quote = quotePlanChange({ ...ctx, now });
     if (subscription.cancel_at_period_end && quote.amount === 0) {
@@ -114,35 +117,31 @@ export async function changePlan(deps: Deps, r: PlanChangeRequest): Promise<Plan
       return { type: 'done' as const, outcome: 'applied' as const, kind: quote.kind, subscription: after };
     }
 
-    const paymentId = newId('pay');
-    const payment = await payments.insertPayment(trx, {
-      id: paymentId,
-      project_id: r.projectId,
-      subscription_id: subscription.id,
-      end_user_id: r.endUserId,
+    // A price that credits unused time is only true for the period it was computed on: the
+    // payment remembers that period (it is applied only to it), and its page closes with it.
+    const priced = quote.credit > 0 || quote.kind === 'upgrade_prorated';
+    const periodEnd = priced ? subscription.current_period_end : null;
+    let expiresAt = new Date(now.getTime() + deps.config.payments.expiryMinutes * 60_000);
+    if (periodEnd && periodEnd < expiresAt) expiresAt = periodEnd;
+    if (expiresAt.getTime() - now.getTime() < 60_000) {
+      throw new AppError('plan_change_not_allowed', 'The current period ends in less than a minute; try again once it has renewed');
+    }
+    const payment = await createPendingPayment(trx, {
+      projectId: r.projectId,
+      subscriptionId: subscription.id,
+      endUserId: r.endUserId,
       purpose: quote.kind === 'upgrade_prorated' ? 'upgrade' : 'new',
-      plan_id: ctx.target.id,
+      planId: ctx.target.id,
       description: describe(quote.kind, ctx.target, ctx.current),
       amount: quote.amount,
       currency: ctx.target.currency,
-      item_details: JSON.stringify(quote.items),
-      period_start: quote.kind === 'upgrade_prorated' ? subscription.current_period_start : null,
-      period_end: quote.kind === 'upgrade_prorated' ? subscription.current_period_end : null,
-      status: 'pending',
-      order_id: paymentId, // pay_ + base64url: within Midtrans' 50 chars and charset
+      items: quote.items,
+      periodStart: priced ? subscription.current_period_start : null,
+      periodEnd,
+      expiresAt,
+      source: r.source,
       gateway: deps.gateway.name,
-      expires_at: new Date(now.getTime() + deps.config.payments.expiryMinutes * 60_000),
-      next_check_at: new Date(now.getTime() + FIRST_RECONCILE_AFTER_MS),
-      source: r.source,
-      created_at: now,
-      updated_at: now,
-    });
-    await recordEvent(trx, {
-      projectId: r.projectId,
-      type: 'payment.created',
-      subjectId: payment.id,
-      source: r.source,
-      data: { amount: payment.amount, currency: payment.currency, plan_id: payment.plan_id, purpose: payment.purpose },
+      checkout: 'held',
       now,
     });
     return { type: 'checkout' as const, kind: quote.kind, payment };
@@ -150,44 +149,51 @@ export async function changePlan(deps: Deps, r: PlanChangeRequest): Promise<Plan
 
   if (step.type === 'done') return { outcome: step.outcome, kind: step.kind, subscription: step.subscription };
   if (step.type === 'reuse') {
-    const payment = await waitForCheckout(deps, step.payment);
+    const payment = await waitForCheckout(deps, step.payment, r.source);
     return { outcome: 'payment_required', kind: kindOf(payment), payment, reused: true };
   }
-  const payment = await openCheckout(deps, step.payment);
+  const payment = await openCheckout(deps, step.payment, r.source);
   return { outcome: 'payment_required', kind: step.kind, payment, reused: false };
 }
 
-/** Creates the gateway checkout for a pending payment; marks the payment failed if that fails. */
-export async function openCheckout(deps: Deps, payment: Payment): Promise<Payment> {
+/** A pending payment without a page whose opener's time has run out. */
+function neverShown(p: Payment, now: Date): boolean {
+  return !p.redirect_url && p.checkout_retry_at !== null && p.checkout_retry_at <= now;
+}
+
+/**
+ * Opens the page of the payment this request created. If the gateway fails, the customer is
+ * told at once and the payment is failed (with its event), freeing the subscription for
+ * another try; if this instance dies instead, the reconciler opens the page later.
+ */
+async function openCheckout(deps: Deps, payment: Payment, source: PlanChangeRequest['source']): Promise<Payment> {
   try {
-    return await createCheckoutFor(deps, payment, deps.config.payments.expiryMinutes);
+    return await openHeldCheckout(deps, payment, source);
   } catch (err) {
-    // Compensation: free the subscription for another attempt, keep the record for support.
-    await payments.updatePaymentProgress(
-      deps.db,
-      payment.id,
-      { status: 'failed', failureReason: err instanceof GatewayError ? `checkout: ${err.code}` : 'checkout: error' },
-      deps.clock.now(),
+    if (!(err instanceof GatewayError)) throw err;
+    await deps.db.transaction().execute((trx) =>
+      closePayment(trx, payment, { status: 'failed', reason: `checkout: ${err.code}`, source, now: deps.clock.now() }),
     );
-    if (err instanceof GatewayError) {
-      throw new AppError('payment_gateway_unavailable', 'The payment provider could not start the payment; please try again');
-    }
-    throw err;
+    throw new AppError('payment_gateway_unavailable', 'The payment provider could not start the payment; please try again');
   }
 }
 
-/** A concurrent request created this payment; wait (briefly) until its checkout URL exists. */
-async function waitForCheckout(deps: Deps, payment: Payment): Promise<Payment> {
+/**
+ * The customer asked again for the plan of an open payment. If its page exists, that is the
+ * answer; if its opener's time ran out, this request opens it; otherwise another request is
+ * opening it right now: wait (briefly) for its page.
+ */
+async function waitForCheckout(deps: Deps, payment: Payment, source: PlanChangeRequest['source']): Promise<Payment> {
   const deadline = Date.now() + WAIT_FOR_CHECKOUT_MS;
-  let current: Payment | undefined = payment;
-  while (current && current.status === 'pending' && !current.redirect_url && Date.now() < deadline) {
+  let current = payment;
+  for (;;) {
+    // Opens it if its opener's time ran out; may come back as a replacement (fresh order id).
+    current = await ensureCheckout(deps, current, source);
+    if (current.redirect_url && current.status === 'pending') return current;
+    if (current.status !== 'pending' || Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
-    current = await payments.findPaymentById(deps.db, payment.id);
   }
-  if (!current?.redirect_url) {
-    throw new AppError('payment_in_progress', 'The payment is still being prepared; try again in a moment', { payment_id: payment.id });
-  }
-  return current;
+  throw new AppError('payment_in_progress', 'The payment is still being prepared; try again in a moment', { payment_id: current.id });
 }
 
 function kindOf(payment: Payment): PlanChangeKind {

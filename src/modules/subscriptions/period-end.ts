@@ -1,10 +1,11 @@
 import type { Deps } from '../../deps.ts';
 import type { Db } from '../../db/database.ts';
 import type { Payment, Subscription } from '../../db/types.ts';
-import { newId } from '../../lib/ids.ts';
 import { addInterval } from '../../lib/periods.ts';
+import { GatewayError } from '../../payments/gateway.ts';
+import { closePayment, createPendingPayment } from '../payments/payment-records.ts';
 import * as payments from '../payments/payments.repository.ts';
-import { recordEvent } from '../events/events.repository.ts';
+import { recordGatewayState } from '../payments/payments.service.ts';
 import { collectRenewal } from './renewals.ts';
 import { recordSubscriptionChange } from './subscription-events.ts';
 import * as repo from './subscriptions.repository.ts';
@@ -32,7 +33,7 @@ export async function processPeriodEnds(deps: Deps, limit = 100): Promise<{ proc
     });
     if (outcome === null) break;
     processed += 1;
-    if (outcome?.expireAtGateway) await expireQuietly(deps, outcome.expireAtGateway);
+    if (outcome?.expireAtGateway) await expireAtGateway(deps, outcome.expireAtGateway);
     if (outcome?.collect) await collectRenewal(deps, outcome.collect);
   }
   return { processed };
@@ -72,37 +73,27 @@ async function periodEnded(trx: Db, deps: Deps, sub: Subscription, now: Date): P
 
   const graceEndsAt = new Date(end.getTime() + (await repo.gracePeriodDays(trx, sub.project_id)) * DAY_MS);
   const linkMinutes = Math.min(MAX_LINK_MINUTES, Math.max(60, Math.ceil((graceEndsAt.getTime() - now.getTime()) / 60_000)));
-  const paymentId = newId('pay');
-  await payments.insertPayment(trx, {
-    id: paymentId,
-    order_id: paymentId,
-    project_id: sub.project_id,
-    subscription_id: sub.id,
-    end_user_id: sub.end_user_id,
+  const renewal = await createPendingPayment(trx, {
+    projectId: sub.project_id,
+    subscriptionId: sub.id,
+    endUserId: sub.end_user_id,
     purpose: 'renewal',
-    plan_id: next.id,
+    planId: next.id,
     description: `${next.name} renewal`,
     amount: next.price,
     currency: next.currency,
-    item_details: JSON.stringify([{ id: `plan-${next.code}`.slice(0, 50), name: `${next.name} renewal`.slice(0, 50), price: next.price, quantity: 1 }]),
-    period_start: periodStart,
-    period_end: periodEnd,
-    status: 'pending',
+    items: [{ id: `plan-${next.code}`.slice(0, 50), name: `${next.name} renewal`.slice(0, 50), price: next.price, quantity: 1 }],
+    periodStart,
+    periodEnd,
+    expiresAt: new Date(now.getTime() + linkMinutes * 60_000),
+    source: 'scheduler',
     gateway: deps.gateway.name,
-    expires_at: new Date(now.getTime() + linkMinutes * 60_000),
-    next_check_at: new Date(now.getTime() + 5 * 60_000),
-    source: 'scheduler',
-    created_at: now,
-    updated_at: now,
-  });
-  await recordEvent(trx, {
-    projectId: sub.project_id,
-    type: 'payment.created',
-    subjectId: paymentId,
-    source: 'scheduler',
-    data: { amount: next.price, currency: next.currency, plan_id: next.id, purpose: 'renewal' },
+    // A saved card is charged through the Core API under this order id; otherwise the page is
+    // due at once: this job claims and opens it right after commit (or the reconciler does).
+    checkout: sub.saved_card_token ? 'none' : 'due',
     now,
   });
+  const paymentId = renewal.id;
   // The plan the renewal pays for (a scheduled downgrade takes effect here) is the plan now.
   const after = await repo.updateSubscription(
     trx,
@@ -120,10 +111,7 @@ async function periodEnded(trx: Db, deps: Deps, sub: Subscription, now: Date): P
  */
 async function graceEnded(trx: Db, sub: Subscription, now: Date): Promise<FollowUp> {
   const open = await payments.findOpenPayment(trx, sub.id);
-  if (open) {
-    await payments.updatePaymentProgress(trx, open.id, { status: 'expired', failureReason: 'grace period ended' }, now);
-    await recordEvent(trx, { projectId: sub.project_id, type: 'payment.expired', subjectId: open.id, source: 'scheduler', data: { order_id: open.order_id }, now });
-  }
+  if (open) await closePayment(trx, open, { status: 'expired', reason: 'grace period ended', source: 'scheduler', now });
   const fallback = await repo.findDefaultPlan(trx, sub.project_id);
   if (fallback) {
     const after = await repo.updateSubscription(
@@ -140,20 +128,42 @@ async function graceEnded(trx: Db, sub: Subscription, now: Date): Promise<Follow
   return open ? { expireAtGateway: open.order_id } : undefined;
 }
 
-/** An upgrade still unpaid when its period ends would prorate a period that is over. */
+/**
+ * An upgrade still unpaid when its period ends would prorate a period that is over: it is
+ * expired here and closed at the gateway after commit. Should it be paid anyway (its page
+ * could not be closed in time), the payment rules record it as paid, apply nothing and flag
+ * it for refund.
+ */
 async function supersedeOpenPayment(trx: Db, sub: Subscription, now: Date): Promise<FollowUp> {
   const open: Payment | undefined = await payments.findOpenPayment(trx, sub.id);
   if (!open) return undefined;
-  await payments.updatePaymentProgress(trx, open.id, { status: 'expired', failureReason: 'superseded at period end' }, now);
-  await recordEvent(trx, { projectId: sub.project_id, type: 'payment.expired', subjectId: open.id, source: 'scheduler', data: { order_id: open.order_id }, now });
+  await closePayment(trx, open, { status: 'expired', reason: 'superseded at period end', source: 'scheduler', now });
   return { expireAtGateway: open.order_id };
 }
 
-async function expireQuietly(deps: Deps, orderId: string): Promise<void> {
+/**
+ * Closes an order we expired at the gateway too. Tried even when the status API does not
+ * know the order (a Snap page with no method chosen yet answers 404 there, and may still be
+ * payable until its own expiry); whatever the gateway reports back goes through the payment
+ * rules, so a settlement that beat us is recorded (and flagged for refund), never lost.
+ */
+async function expireAtGateway(deps: Deps, orderId: string): Promise<void> {
   try {
-    if (await deps.gateway.getStatus(orderId)) await deps.gateway.expire(orderId);
+    const state = await deps.gateway.expire(orderId);
+    await recordGatewayState(deps, state);
   } catch (err) {
-    // Best effort: a settlement arriving later is honoured by the payment rules anyway.
-    deps.logger.warn({ err, order_id: orderId }, 'could not expire a superseded payment at the gateway');
+    if (err instanceof GatewayError && err.code === 'gateway_not_found') {
+      // No method chosen yet: the page's own expiry (never past the period it was priced
+      // for) closes it; a late payment through it is flagged for refund.
+      deps.logger.info({ order_id: orderId }, 'superseded payment not yet known to the gateway; its page expires by itself');
+      return;
+    }
+    try {
+      // Cannot be expired (e.g. 412: it settled first): record what it is.
+      const state = await deps.gateway.getStatus(orderId);
+      if (state) await recordGatewayState(deps, state);
+    } catch (statusErr) {
+      deps.logger.warn({ err: statusErr, order_id: orderId }, 'could not expire a superseded payment at the gateway; reconciliation will see a late settlement');
+    }
   }
 }

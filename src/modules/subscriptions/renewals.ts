@@ -1,22 +1,24 @@
 import type { Deps } from '../../deps.ts';
 import type { Payment } from '../../db/types.ts';
-import { newId } from '../../lib/ids.ts';
 import { GatewayError } from '../../payments/gateway.ts';
-import { createCheckoutFor } from '../payments/checkout.ts';
+import { ensureCheckout } from '../payments/checkout.ts';
 import * as payments from '../payments/payments.repository.ts';
 import { recordGatewayState } from '../payments/payments.service.ts';
 import * as repo from './subscriptions.repository.ts';
 
 /**
  * Collects a renewal: charge the saved card when Midtrans gave us one, else (or when that
- * fails) open a payment link the portal shows as "Pay now" during the grace period.
+ * is declined) open a payment page the portal shows as "Pay now" during the grace period.
+ * A page that cannot be opened now is retried by the reconciler (`openDueCheckouts`).
  */
 export async function collectRenewal(deps: Deps, paymentId: string): Promise<Payment | undefined> {
-  let payment = await payments.findPaymentById(deps.db, paymentId);
+  const payment = await payments.findPaymentById(deps.db, paymentId);
   if (!payment || payment.status !== 'pending') return payment;
   const sub = await repo.findSubscriptionOfEndUser(deps.db, payment.project_id, payment.end_user_id);
 
-  if (sub?.saved_card_token) {
+  if (sub?.saved_card_token && !payment.redirect_url) {
+    // The Core API owns this order id now: no page may be opened for it meanwhile.
+    await payments.clearCheckout(deps.db, payment.id);
     try {
       const state = await deps.gateway.chargeSavedCard({
         orderId: payment.order_id,
@@ -27,49 +29,18 @@ export async function collectRenewal(deps: Deps, paymentId: string): Promise<Pay
       });
       const recorded = await recordGatewayState(deps, state);
       if (state.status === 'paid' || state.status === 'pending') return recorded.payment;
-      // Declined: that order id is spent at Midtrans, so the link needs a fresh payment.
-      payment = await replaceFailedRenewal(deps, payment);
+      // Declined: recording the failure put a replacement with a fresh order id in its place.
+      const next = await payments.findOpenPayment(deps.db, payment.subscription_id);
+      return next ? ensureCheckout(deps, next) : recorded.payment;
     } catch (err) {
-      deps.logger.warn({ err, payment_id: payment.id }, 'saved-card renewal failed; falling back to a payment link');
+      deps.logger.warn({ err, payment_id: payment.id }, 'saved-card renewal failed; falling back to a payment page');
       // If the gateway knows this order (or cannot tell us), the charge may have happened:
-      // leave it to reconciliation rather than risk a second charge through a link.
+      // leave it to reconciliation rather than risk a second charge through a page.
       if (!(err instanceof GatewayError) || (await gatewayKnows(deps, payment.order_id))) return payment;
+      await payments.markCheckoutDue(deps.db, payment.id, deps.clock.now());
     }
   }
-  return ensureCheckout(deps, payment);
-}
-
-/** Gives a pending payment its payment link if it has none yet (renewals, retries after errors). */
-export async function ensureCheckout(deps: Deps, payment: Payment): Promise<Payment> {
-  if (payment.redirect_url || payment.status !== 'pending') return payment;
-  try {
-    const remainingMinutes = Math.ceil((payment.expires_at.getTime() - deps.clock.now().getTime()) / 60_000);
-    return await createCheckoutFor(deps, payment, Math.max(1, remainingMinutes));
-  } catch (err) {
-    deps.logger.warn({ err, payment_id: payment.id }, 'could not open a payment link; the portal will retry');
-    return payment;
-  }
-}
-
-async function replaceFailedRenewal(deps: Deps, failed: Payment): Promise<Payment> {
-  const now = deps.clock.now();
-  const id = newId('pay');
-  return payments.insertPayment(deps.db, {
-    ...failed,
-    id,
-    order_id: id,
-    item_details: JSON.stringify(failed.item_details),
-    status: 'pending',
-    gateway_token: null,
-    redirect_url: null,
-    gateway_status: null,
-    gateway_transaction_id: null,
-    payment_method: null,
-    paid_at: null,
-    failure_reason: null,
-    created_at: now,
-    updated_at: now,
-  });
+  return ensureCheckout(deps, (await payments.findPaymentById(deps.db, payment.id)) ?? payment);
 }
 
 async function gatewayKnows(deps: Deps, orderId: string): Promise<boolean> {

@@ -135,7 +135,7 @@ export function webhookAdminRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        await service.deleteEndpoint(deps.db, request.params.id, request.params.endpointId);
+        await service.deleteEndpoint(deps.db, request.params.id, request.params.endpointId, deps.clock.now());
         return { id: request.params.endpointId, deleted: true as const };
       },
     );

@@ -3,6 +3,7 @@ import type { Project, WebhookAttempt, WebhookEndpoint } from '../../db/types.ts
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { PublicEvent } from '../events/public-events.ts';
+import { recordEvent } from '../events/events.repository.ts';
 import { findProjectById } from '../projects/projects.repository.ts';
 import { projectNotFound } from '../projects/projects.service.ts';
 import { urlProblem } from './address-policy.ts';
@@ -27,16 +28,25 @@ export async function createEndpoint(db: Db, projectId: string, body: CreateWebh
   const project = await requireProject(db, projectId);
   checkUrl(body.url, project);
   const secret = newSigningSecret();
-  const endpoint = await repo.insertEndpoint(db, {
-    id: newId('ep'),
-    projectId,
-    url: body.url,
-    description: body.description ?? '',
-    eventTypes: body.event_types ?? null,
-    secret,
-    now,
+  const endpoint = await db.transaction().execute(async (trx) => {
+    const row = await repo.insertEndpoint(trx, {
+      id: newId('ep'),
+      projectId,
+      url: body.url,
+      description: body.description ?? '',
+      eventTypes: body.event_types ?? null,
+      secret,
+      now,
+    });
+    await audit(trx, row, 'webhook_endpoint.created', { url: row.url, event_types: body.event_types ?? null }, now);
+    return row;
   });
   return { endpoint, secret };
+}
+
+/** The admin audit entry of an endpoint change, in the change's transaction (never a secret). */
+function audit(trx: Db, endpoint: WebhookEndpoint, type: string, data: Record<string, unknown>, now: Date) {
+  return recordEvent(trx, { projectId: endpoint.project_id, type, subjectId: endpoint.id, source: 'admin', data, now });
 }
 
 export async function listEndpoints(db: Db, projectId: string): Promise<WebhookEndpoint[]> {
@@ -54,9 +64,12 @@ export async function getEndpoint(db: Db, projectId: string, endpointId: string)
 export async function updateEndpoint(db: Db, projectId: string, endpointId: string, body: UpdateWebhookBody, now: Date): Promise<WebhookEndpoint> {
   const project = await requireProject(db, projectId);
   if (body.url !== undefined) checkUrl(body.url, project);
-  const endpoint = await repo.updateEndpoint(db, projectId, endpointId, { url: body.url, description: body.description, eventTypes: body.event_types }, now);
-  if (!endpoint) throw endpointNotFound(endpointId);
-  return endpoint;
+  return db.transaction().execute(async (trx) => {
+    const endpoint = await repo.updateEndpoint(trx, projectId, endpointId, { url: body.url, description: body.description, eventTypes: body.event_types }, now);
+    if (!endpoint) throw endpointNotFound(endpointId);
+    await audit(trx, endpoint, 'webhook_endpoint.updated', { fields: Object.keys(body) }, now);
+    return endpoint;
+  });
 }
 
 /**
@@ -68,18 +81,23 @@ export async function rotateSecret(db: Db, projectId: string, endpointId: string
   await requireProject(db, projectId);
   const graceSeconds = body.previous_secret_expires_in ?? 86_400;
   const secret = newSigningSecret();
-  const endpoint = await repo.rotateSecret(db, projectId, endpointId, {
-    secret,
-    previousExpiresAt: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
-    now,
+  const previousExpiresAt = graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null;
+  const endpoint = await db.transaction().execute(async (trx) => {
+    const row = await repo.rotateSecret(trx, projectId, endpointId, { secret, previousExpiresAt, now });
+    if (!row) throw endpointNotFound(endpointId);
+    await audit(trx, row, 'webhook_endpoint.secret_rotated', { previous_secret_expires_at: previousExpiresAt?.toISOString() ?? null }, now);
+    return row;
   });
-  if (!endpoint) throw endpointNotFound(endpointId);
   return { endpoint, secret };
 }
 
-export async function deleteEndpoint(db: Db, projectId: string, endpointId: string): Promise<void> {
+export async function deleteEndpoint(db: Db, projectId: string, endpointId: string, now: Date): Promise<void> {
   await requireProject(db, projectId);
-  if (!(await repo.deleteEndpoint(db, projectId, endpointId))) throw endpointNotFound(endpointId);
+  await db.transaction().execute(async (trx) => {
+    const endpoint = await repo.findEndpoint(trx, projectId, endpointId);
+    if (!endpoint || !(await repo.deleteEndpoint(trx, projectId, endpointId))) throw endpointNotFound(endpointId);
+    await audit(trx, endpoint, 'webhook_endpoint.deleted', { url: endpoint.url }, now);
+  });
 }
 
 export async function listDeliveries(db: Db, projectId: string, endpointId: string, q: DeliveryListQuery) {

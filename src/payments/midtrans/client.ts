@@ -128,10 +128,12 @@ export function createMidtransGateway(options: MidtransGatewayOptions): PaymentG
       const reply = await http.send({ method: 'POST', url: `${snapBaseUrl}/transactions`, label, body: snapTransactionBody(request), headers: notificationHeaders });
       const status = failingStatus(reply);
       if (status !== undefined) {
-        // Retrying with the same order_id is safe, but a "duplicate" answer on a retry may mean our
-        // earlier attempt created the token, which the API cannot return again: outcome unknown.
-        if (reply.afterAmbiguousAttempt && isDuplicateOrderReply(reply, status)) {
-          throw new GatewayError('gateway_unavailable', `Midtrans ${label}: outcome unknown after a retry (order_id already used)`, {
+        // A "duplicate" answer means this order id is spent: on a retry, most likely by our own
+        // earlier attempt, whose token the API cannot return again. Either way no page for this
+        // order id can reach us any more; the caller needs a fresh order id.
+        if (isDuplicateOrderReply(reply, status)) {
+          const why = reply.afterAmbiguousAttempt ? 'outcome unknown after a retry' : 'order_id already used';
+          throw new GatewayError('order_id_taken', `Midtrans ${label}: ${why} (order_id already used)`, {
             httpStatus: reply.httpStatus,
             messages: errorMessagesOf(reply.body).map(http.redact),
           });

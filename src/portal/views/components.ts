@@ -1,4 +1,4 @@
-import type { Locale, PaymentStatusColumn } from '../../db/types.ts';
+import type { Locale, Payment, PaymentStatusColumn } from '../../db/types.ts';
 import { formatDate, formatDateTime, formatMoney } from '../i18n/format.ts';
 import type { Messages } from '../i18n/messages.ts';
 import { html, trustedHtml, type SafeHtml } from './html.ts';
@@ -41,9 +41,11 @@ const PAYMENT_BADGES: Record<PaymentStatusColumn, [BadgeTone, Icon]> = {
   refunded: ['info', 'undo'],
 };
 
-export function paymentBadge(status: PaymentStatusColumn, t: Messages): SafeHtml {
-  const [tone, icon] = PAYMENT_BADGES[status];
-  return badge(tone, icon, t.paymentStatus[status] ?? status);
+/** A payment's status badge; a settlement that bought nothing says so ("Paid · refund due"). */
+export function paymentBadge(p: Pick<Payment, 'status' | 'refund_due_reason'>, t: Messages): SafeHtml {
+  if (p.status === 'paid' && p.refund_due_reason) return badge('warn', 'undo', t.paidRefundDue);
+  const [tone, icon] = PAYMENT_BADGES[p.status];
+  return badge(tone, icon, t.paymentStatus[p.status] ?? p.status);
 }
 
 export type DisplayStatus = 'active' | 'pending_payment' | 'past_due' | 'canceled' | 'cancel_scheduled' | 'downgrade_scheduled' | 'incomplete' | 'none';

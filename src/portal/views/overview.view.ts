@@ -62,7 +62,9 @@ function currentPlanCard(v: OverviewView): SafeHtml {
     const amount = formatMoney(open.amount, open.currency, locale);
     const renewal = open.purpose === 'renewal';
     notes.push(html`<div class="note${renewal ? ' warn' : ''}"><p>${renewal ? t.renewalDueNote(amount, openPlan.name) : t.pendingPaymentNote(amount, openPlan.name)}</p>
-${href ? html`<p><a class="button small" href="${href}">${renewal ? t.payNowShort : t.continuePayment}</a></p>` : ''}</div>`);
+${href ? html`<p><a class="button small" href="${href}">${renewal ? t.payNowShort : t.continuePayment}</a></p>` : ''}${
+      !open.redirect_url ? html`<p class="muted">${t.preparingPayment}</p>` : ''
+    }</div>`);
   }
   if (sub && scheduled && periodEnd && !sub.cancel_at_period_end) {
     notes.push(html`<div class="note"><p>${t.scheduledChangeNote(scheduled.name, formatDate(periodEnd, locale))}</p>
@@ -93,7 +95,7 @@ function recentPaymentsCard(v: OverviewView): SafeHtml {
   const { t, locale } = v.chrome;
   if (v.recent.length === 0) return html``;
   const rows = v.recent.map(
-    (p) => html`<tr><td>${date(p.created_at, locale)}</td><td>${describePayment(p, v.account.plansById, t)}</td><td class="num">${money(p.amount, p.currency, locale)}</td><td>${paymentBadge(p.status, t)}</td></tr>`,
+    (p) => html`<tr><td>${date(p.created_at, locale)}</td><td>${describePayment(p, v.account.plansById, t)}</td><td class="num">${money(p.amount, p.currency, locale)}</td><td>${paymentBadge(p, t)}</td></tr>`,
   );
   return html`<section class="card" aria-labelledby="recent-title">
 <h2 id="recent-title">${t.recentPayments}</h2>

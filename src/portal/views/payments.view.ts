@@ -56,15 +56,15 @@ export function paymentPage(v: PaymentView): SafeHtml {
       pending ? html` data-poll="/portal/payments/${encodeURIComponent(p.id)}/status" data-status="${p.status}" data-phase="${phase}"` : ''
     }>
 <h2 id="payment-title" class="visually-hidden">${t.details}</h2>
-<p class="lead" id="payment-explain">${t.paymentExplain[phase] ?? ''}${
-      p.status === 'paid' && plan && v.currentPlanId === plan.id ? html` ${t.nowOnPlan(plan.name)}` : ''
+<p class="lead" id="payment-explain">${p.refund_due_reason ? t.refundDueExplain : (t.paymentExplain[phase] ?? '')}${
+      p.status === 'paid' && !p.refund_due_reason && plan && v.currentPlanId === plan.id ? html` ${t.nowOnPlan(plan.name)}` : ''
     }</p>
 ${pending && !p.redirect_url ? html`<p>${t.preparingPayment}</p>` : ''}
 ${pending && continueUrl ? html`<p>${t.payBefore(formatDateTime(p.expires_at, locale))}</p>` : ''}
 <dl class="summary">
 <dt>${t.description}</dt><dd>${description}</dd>
 <dt>${t.amount}</dt><dd>${money(p.amount, p.currency, locale)}</dd>
-<dt>${t.status}</dt><dd>${paymentBadge(p.status, t)}</dd>
+<dt>${t.status}</dt><dd>${paymentBadge(p, t)}</dd>
 <dt>${t.method}</dt><dd>${methodLabel(p.payment_method, t)}</dd>
 <dt>${t.createdAt}</dt><dd>${date(p.created_at, locale, true)}</dd>
 </dl>
@@ -94,7 +94,7 @@ export function historyPage(v: HistoryView): SafeHtml {
 <td><a href="/portal/payments/${encodeURIComponent(p.id)}">${description}</a></td>
 <td class="num">${money(p.amount, p.currency, locale)}</td>
 <td>${methodLabel(p.payment_method, t)}</td>
-<td>${paymentBadge(p.status, t)}${continueHere}</td>
+<td>${paymentBadge(p, t)}${continueHere}</td>
 </tr>`;
   });
   const pager =
