@@ -18,6 +18,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { planAdminRoutes } from './modules/plans/plans.admin.routes.ts';
 import { planPlatformRoutes } from './modules/plans/plans.platform.routes.ts';
 import { PlanResponse } from './modules/plans/plans.schemas.ts';
+import { accountAdminRoutes } from './modules/accounts/accounts.admin.routes.ts';
 import { paymentAdminRoutes } from './modules/payments/payments.admin.routes.ts';
 import { paymentPlatformRoutes } from './modules/payments/payments.platform.routes.ts';
 import { midtransWebhookRoutes } from './modules/payments/payments.webhook.routes.ts';
@@ -110,6 +111,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       await admin.register(planAdminRoutes(deps));
       await admin.register(webhookAdminRoutes(deps));
       await admin.register(paymentAdminRoutes(deps));
+      await admin.register(accountAdminRoutes(deps));
     },
     { prefix: '/api/admin' },
   );

@@ -45,6 +45,12 @@ export interface Config {
     /** Failed deliveries are retried for at least this long before being marked failed. */
     retryWindowMs: number;
   };
+  dashboard: {
+    /** A dashboard session ends after this long without a request. */
+    sessionIdleMs: number;
+    /** …and this long after sign-in, however active. */
+    sessionMaxMs: number;
+  };
   midtrans: {
     serverKey: string | undefined;
     env: 'sandbox' | 'production';
@@ -133,6 +139,10 @@ export function loadConfig(env: Env = process.env): Config {
     webhooks: Object.freeze({
       timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60) * 1000,
       retryWindowMs: integer(env, 'WEBHOOK_RETRY_HOURS', 24, 24, 24 * 7) * 3_600_000,
+    }),
+    dashboard: Object.freeze({
+      sessionIdleMs: integer(env, 'DASHBOARD_SESSION_IDLE_MINUTES', 30, 5, 24 * 60) * 60_000,
+      sessionMaxMs: integer(env, 'DASHBOARD_SESSION_MAX_HOURS', 12, 1, 24 * 30) * 3_600_000,
     }),
     midtrans: Object.freeze({
       serverKey,

@@ -230,6 +230,87 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  users: UsersTable;
+  user_recovery_codes: UserRecoveryCodesTable;
+  user_invitations: UserInvitationsTable;
+  project_members: ProjectMembersTable;
+  dashboard_sessions: DashboardSessionsTable;
+  dashboard_actions: DashboardActionsTable;
+  audit_log: AuditLogTable;
+}
+
+export interface UsersTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  /** Argon2id PHC string; null until an invitation is accepted. */
+  password_hash: string | null;
+  instance_admin: Generated<boolean>;
+  totp_secret: string | null;
+  totp_pending_secret: string | null;
+  totp_enabled_at: Timestamp | null;
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+  password_changed_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserRecoveryCodesTable {
+  user_id: string;
+  code_hash: Buffer;
+  used_at: Timestamp | null;
+}
+
+export interface UserInvitationsTable {
+  token_hash: Buffer;
+  user_id: string;
+  created_by: string | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export type Role = 'owner' | 'admin' | 'finance' | 'viewer';
+
+export interface ProjectMembersTable {
+  project_id: string;
+  user_id: string;
+  role: Role;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DashboardSessionsTable {
+  id: string;
+  user_id: string;
+  secret_hash: Buffer;
+  stage: 'mfa' | 'full';
+  user_agent: string | null;
+  ip: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ended_at: Timestamp | null;
+  ended_reason: string | null;
+}
+
+export interface DashboardActionsTable {
+  session_id: string;
+  action_id: string;
+  outcome: string | null;
+  created_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: Timestamp;
+  actor_user_id: string | null;
+  project_id: string | null;
+  action: string;
+  subject_id: string | null;
+  ip: string | null;
+  data: Json<Record<string, unknown>>;
 }
 
 export type Project = Selectable<ProjectsTable>;
@@ -244,3 +325,7 @@ export type Event = Selectable<EventsTable>;
 export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
 export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttempt = Selectable<WebhookAttemptsTable>;
+export type User = Selectable<UsersTable>;
+export type DashboardSession = Selectable<DashboardSessionsTable>;
+export type ProjectMember = Selectable<ProjectMembersTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
