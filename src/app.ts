@@ -78,7 +78,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   });
 
   registerErrorHandling(app);
-  await registerRateLimiting(app);
+  await registerRateLimiting(app, deps.rateLimits);
   await registerOpenApi(app, config);
   await app.register(healthRoutes(deps));
 
