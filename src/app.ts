@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
 import { adminGuard } from './http/auth/admin.ts';
 import { clientAuth } from './http/auth/client-credentials.ts';
+import { authFailureLimit } from './http/auth/failure-limit.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { refuseBrowserRequests } from './http/guards.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -88,7 +89,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       platform.addHook('onRequest', refuseBrowserRequests);
       await platform.register(portalSessionPlatformRoutes(deps));
       await platform.register(async (basic) => {
-        basic.addHook('preHandler', clientAuth(deps.credentials));
+        basic.addHook('preHandler', clientAuth(deps.credentials, authFailureLimit(deps)));
         basic.addHook(
           'preHandler',
           limiter(basic, { name: 'platform-client', scope: 'client', max: config.rateLimit.platformPerClient, windowMs: config.rateLimit.windowMs, key: (r) => r.client?.clientId }),
@@ -104,7 +105,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   await app.register(
     async (admin) => {
-      admin.addHook('onRequest', adminGuard(config.adminApiKey));
+      admin.addHook('onRequest', adminGuard(config.adminApiKey, authFailureLimit(deps)));
       await admin.register(projectRoutes(deps));
       await admin.register(planAdminRoutes(deps));
       await admin.register(webhookAdminRoutes(deps));

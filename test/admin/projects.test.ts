@@ -9,7 +9,9 @@ let t: TestApp;
 let shared: TestProject;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // This file sends hundreds of wrong admin keys on purpose; the limit on failed
+  // authentication has its own tests (test/security/auth-failure-limits.test.ts).
+  t = await startTestApp({ env: { RATE_LIMIT_AUTH_FAILURES_PER_IP: '1000000' } });
   shared = await createProject(t.url, { name: 'Shared project' });
 });
 afterAll(() => t.close());
