@@ -89,7 +89,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       platform.addHook('onRequest', refuseBrowserRequests);
       await platform.register(portalSessionPlatformRoutes(deps));
       await platform.register(async (basic) => {
-        basic.addHook('preHandler', clientAuth(deps.credentials, authFailureLimit(deps)));
+        // onRequest, as on admin: 401 before the body is parsed, validated or looked at.
+        basic.addHook('onRequest', clientAuth(deps.credentials, authFailureLimit(deps)));
         basic.addHook(
           'preHandler',
           limiter(basic, { name: 'platform-client', scope: 'client', max: config.rateLimit.platformPerClient, windowMs: config.rateLimit.windowMs, key: (r) => r.client?.clientId }),

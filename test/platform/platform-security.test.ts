@@ -57,6 +57,14 @@ describe('client credentials', () => {
     expect(none.status).toBe(401);
     expect(none.body.error.message).toMatch(/client credentials are required/i);
   });
+  it('authenticates before the body is validated: without credentials an invalid body is a 401, not a 400', async () => {
+    const path = '/api/platform/end-users/b-user/subscription/change';
+    for (const basic of [undefined, { ...a.creds, clientSecret: 'wrong' }]) {
+      const res = await http(t.url, 'POST', path, { body: { unexpected_field: true }, ...(basic && { basic }) });
+      expect(res.status, res.text).toBe(401);
+    }
+    expect((await http(t.url, 'POST', path, { body: { unexpected_field: true }, basic: b.creds })).status).toBe(400);
+  });
 });
 
 describe('browser requests are refused', () => {

@@ -120,7 +120,7 @@ declare module 'fastify' {
 }
 
 /**
- * preHandler for platform endpoints: credentials from HTTP Basic, checked against the
+ * onRequest hook for platform endpoints: credentials from HTTP Basic, checked against the
  * database on every call (no cache), so a rotated secret stops working at once. Wrong
  * credentials count toward the caller's failure limits (missing or malformed ones cannot
  * be a guess and are refused before the count).
