@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
@@ -34,6 +34,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 export interface AppOptions {
   /** Serve the /demo "your app" page with these seeded credentials (development only). */
   demo?: DemoCredentials;
+  /** Told about every route as it is registered, HEAD twins included (tests derive the auth matrix from it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the HTTP application around its dependencies. Never listens: see main.ts. */
@@ -52,6 +54,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // First of all hooks, so no route registered below escapes it.
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   app.setValidatorCompiler(validatorCompiler);
   // Only JSON bodies (and the portal's forms, registered in its own scope) are accepted.
