@@ -24,13 +24,16 @@ interface CollectedRoute {
   method: string;
   url: string;
   bodyExample: unknown;
+  /** The statuses its response schema documents (OpenAPI shows these). */
+  documented: string[];
 }
 
 function routeCollector() {
   const routes: CollectedRoute[] = [];
   const onRoute = (route: RouteOptions) => {
     const body = route.schema?.body as { examples?: unknown[] } | undefined;
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, bodyExample: body?.examples?.[0] });
+    const documented = Object.keys((route.schema?.response as object | undefined) ?? {});
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, bodyExample: body?.examples?.[0], documented });
   };
   return { routes, onRoute };
 }
@@ -235,6 +238,12 @@ describe('the routes under test are the registered ones', () => {
     expect([...routesGuardedBy('client-basic'), ...routesGuardedBy('client-body')].filter(notHead).length).toBeGreaterThanOrEqual(10);
     expect(routesGuardedBy('admin').filter((r) => notHead(r) && r.url.includes('/webhooks')).length).toBe(9);
     expect(routesGuardedBy('admin').some((r) => r.method === 'HEAD')).toBe(true);
+  });
+
+  it('documents 401 and 429 (the failure limit) on every guarded route', () => {
+    const guarded = collected.routes.filter((r) => !['public', undefined].includes(guardOf(r.url)));
+    const undocumented = guarded.filter((r) => !r.documented.includes('401') || !r.documented.includes('429')).map(nameOf);
+    expect(undocumented).toEqual([]);
   });
 });
 
