@@ -57,8 +57,8 @@ export function authFailureLimit(deps: Pick<Deps, 'config' | 'rateLimits'>): Aut
       } catch (error) {
         if (error instanceof AppError && AUTHENTICATION_ERRORS.has(error.code)) {
           const counted = await Promise.all(applicable.map((limit) => store.hit(limit.key, windowMs)));
-          if (counted.some((window, i) => window.count === applicable[i]!.max)) {
-            request.log.warn({ ip: request.ip, clientId }, 'authentication failures reached the limit; refusing this address until the window ends');
+          for (const [i, limit] of applicable.entries()) {
+            if (counted[i]!.count === limit.max) request.log.warn({ ip: request.ip, clientId, limit: limit.what }, 'authentication failures reached a limit; refusing until the window ends');
           }
         }
         throw error;
