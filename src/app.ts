@@ -1,9 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
 import { adminGuard } from './http/auth/admin.ts';
 import { clientAuth } from './http/auth/client-credentials.ts';
+import { authFailureLimit } from './http/auth/failure-limit.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { refuseBrowserRequests } from './http/guards.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -35,6 +36,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 export interface AppOptions {
   /** Serve the /demo "your app" page with these seeded credentials (development only). */
   demo?: DemoCredentials;
+  /** Told about every route as it is registered, HEAD twins included (tests derive the auth matrix from it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the HTTP application around its dependencies. Never listens: see main.ts. */
@@ -53,6 +56,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // First of all hooks, so no route registered below escapes it.
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   app.setValidatorCompiler(validatorCompiler);
   // Only JSON bodies (and the portal's forms, registered in its own scope) are accepted.
@@ -80,7 +85,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   });
 
   registerErrorHandling(app);
-  await registerRateLimiting(app);
+  await registerRateLimiting(app, deps.rateLimits);
   await registerOpenApi(app, config);
   await app.register(healthRoutes(deps));
 
@@ -90,7 +95,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       platform.addHook('onRequest', refuseBrowserRequests);
       await platform.register(portalSessionPlatformRoutes(deps));
       await platform.register(async (basic) => {
-        basic.addHook('preHandler', clientAuth(deps.credentials));
+        // onRequest, as on admin: 401 before the body is parsed, validated or looked at.
+        basic.addHook('onRequest', clientAuth(deps.credentials, authFailureLimit(deps)));
         basic.addHook(
           'preHandler',
           limiter(basic, { name: 'platform-client', scope: 'client', max: config.rateLimit.platformPerClient, windowMs: config.rateLimit.windowMs, key: (r) => r.client?.clientId }),
@@ -106,7 +112,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   await app.register(
     async (admin) => {
-      admin.addHook('onRequest', adminGuard(config.adminApiKey));
+      admin.addHook('onRequest', adminGuard(config.adminApiKey, authFailureLimit(deps)));
       await admin.register(projectRoutes(deps));
       await admin.register(planAdminRoutes(deps));
       await admin.register(webhookAdminRoutes(deps));

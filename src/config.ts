@@ -31,6 +31,10 @@ export interface Config {
     sessionsPerClient: number;
     sessionsPerIp: number;
     platformPerClient: number;
+    /** Failed authentications (any surface) per IP per window; then 429 even for good credentials. */
+    authFailuresPerIp: number;
+    /** Failed authentications per (IP, client_id) per window; meant to be the lower limit. */
+    authFailuresPerIpAndClient: number;
   };
   demo: boolean;
   payments: {
@@ -130,6 +134,8 @@ export function loadConfig(env: Env = process.env): Config {
       sessionsPerClient: integer(env, 'RATE_LIMIT_SESSIONS_PER_CLIENT', 600, 1, 10_000_000),
       sessionsPerIp: integer(env, 'RATE_LIMIT_SESSIONS_PER_IP', 300, 1, 10_000_000),
       platformPerClient: integer(env, 'RATE_LIMIT_PLATFORM_PER_CLIENT', 1200, 1, 10_000_000),
+      authFailuresPerIp: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_IP', 30, 1, 10_000_000),
+      authFailuresPerIpAndClient: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT', 10, 1, 10_000_000),
     }),
     demo,
     payments: Object.freeze({

@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { Clock } from './lib/clock.ts';
 import { ClientCredentialCache } from './http/auth/client-credentials.ts';
+import { MemoryRateLimitStore, type RateLimitStore } from './http/rate-limit-store.ts';
 import type { PaymentGateway } from './payments/gateway.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 
@@ -15,6 +16,8 @@ export interface Deps {
   dbKind: 'postgres' | 'pglite';
   clock: Clock;
   credentials: ClientCredentialCache;
+  /** Every rate limit counts here (request limits and authentication failures). */
+  rateLimits: RateLimitStore;
   gateway: PaymentGateway;
   logger: Logger;
 }
@@ -31,5 +34,6 @@ export function createDeps(input: {
     ...input,
     logger: input.logger ?? createLogger(input.config),
     credentials: new ClientCredentialCache(input.db),
+    rateLimits: new MemoryRateLimitStore(() => input.clock.now().getTime()),
   };
 }

@@ -26,6 +26,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '-1' })).toThrow(ConfigError);
   });
 
+  it('reads the rate limits, including the limits on failed authentication, and refuses nonsense', () => {
+    expect(loadConfig({}).rateLimit).toEqual({
+      windowMs: 60_000,
+      sessionsPerClient: 600,
+      sessionsPerIp: 300,
+      platformPerClient: 1200,
+      authFailuresPerIp: 30,
+      authFailuresPerIpAndClient: 10,
+    });
+    const c = loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '120', RATE_LIMIT_AUTH_FAILURES_PER_IP: '50', RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '5' });
+    expect(c.rateLimit).toMatchObject({ windowMs: 120_000, authFailuresPerIp: 50, authFailuresPerIpAndClient: 5 });
+    expect(() => loadConfig({ RATE_LIMIT_AUTH_FAILURES_PER_IP: '0' })).toThrow('RATE_LIMIT_AUTH_FAILURES_PER_IP must be between 1 and 10000000, got 0');
+    expect(() => loadConfig({ RATE_LIMIT_AUTH_FAILURES_PER_IP: 'lots' })).toThrow('RATE_LIMIT_AUTH_FAILURES_PER_IP must be a whole number, got "lots"');
+    expect(() => loadConfig({ RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '-3' })).toThrow(ConfigError);
+  });
+
   it('generates an admin key in development and says so', () => {
     const a = loadConfig({});
     const b = loadConfig({});
@@ -67,6 +83,8 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV', /one of/],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY', /true or false/],
     [{ RATE_LIMIT_SESSIONS_PER_CLIENT: '0' }, 'RATE_LIMIT_SESSIONS_PER_CLIENT', /between/],
+    [{ RATE_LIMIT_AUTH_FAILURES_PER_IP: '1.5' }, 'RATE_LIMIT_AUTH_FAILURES_PER_IP', /whole number/],
+    [{ RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '0' }, 'RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT', /between/],
     [{ MIDTRANS_ENV: 'live' }, 'MIDTRANS_ENV', /sandbox, production/],
     [{ MIDTRANS_API_URL: 'api.midtrans.com' }, 'MIDTRANS_API_URL', /absolute URL/],
   ])('refuses %o naming %s', (env, variable, problem) => {

@@ -54,7 +54,8 @@ export async function seedDemo(deps: Deps): Promise<DemoCredentials> {
     await createPlan(deps.db, project.id, { ...plan, interval: 'month', sort_order: index, description: '' }, now);
   }
   // Creating a portal session is what creates an end user, exactly as an integrator would.
-  await createPortalSession(deps, {
+  const client = await deps.credentials.verify({ clientId: DEMO_CLIENT_ID, clientSecret });
+  await createPortalSession(deps, client, {
     client_id: DEMO_CLIENT_ID,
     client_secret: clientSecret,
     end_user_id: DEMO_END_USER_ID,

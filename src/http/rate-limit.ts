@@ -1,15 +1,17 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.ts';
+import { fastifyStoreOver, type RateLimitStore } from './rate-limit-store.ts';
 
 /**
- * Fixed-window limits on @fastify/rate-limit's store (in-process; each instance counts
- * its own traffic, so N instances allow N× the limit — documented in the README).
- * Several limiters can guard one route, e.g. per IP before the body is parsed and per
- * client_id after, each keyed in its own namespace.
+ * Fixed-window limits, all counted in the one `RateLimitStore` of `deps.rateLimits`
+ * (in-process today; each instance counts its own traffic, so N instances allow N× the
+ * limit — documented in the README). Several limiters can guard one route, e.g. per IP
+ * before the body is parsed and per client after authentication, each keyed in its own
+ * namespace. Authentication failures are counted by `auth/failure-limit.ts` in the same store.
  */
-export async function registerRateLimiting(app: FastifyInstance): Promise<void> {
-  await app.register(rateLimit, { global: false });
+export async function registerRateLimiting(app: FastifyInstance, store: RateLimitStore): Promise<void> {
+  await app.register(rateLimit, { global: false, store: fastifyStoreOver(store) });
 }
 
 export interface LimiterOptions {
@@ -23,6 +25,7 @@ export interface LimiterOptions {
   key: (request: FastifyRequest) => string | undefined;
 }
 
+/** Counts every request it sees; past `max` in the window, answers 429 with Retry-After. */
 export function limiter(app: FastifyInstance, options: LimiterOptions) {
   const check = app.createRateLimit({
     max: options.max,
@@ -33,10 +36,16 @@ export function limiter(app: FastifyInstance, options: LimiterOptions) {
     if (options.key(request) === undefined) return;
     const result = await check(request);
     if (result.isAllowed || !result.isExceeded) return;
-    reply.header('retry-after', String(result.ttlInSeconds));
-    throw new AppError(
-      'rate_limited',
-      `Too many requests for this ${options.scope}: at most ${options.max} per ${Math.round(options.windowMs / 1000)} seconds; retry after ${result.ttlInSeconds} seconds`,
-    );
+    throw rateLimited(reply, `requests for this ${options.scope}`, options.max, options.windowMs, result.ttl);
   };
+}
+
+/** The 429 every limit answers: `rate_limited`, Retry-After in whole seconds (at least 1). */
+export function rateLimited(reply: FastifyReply, what: string, max: number, windowMs: number, resetInMs: number): AppError {
+  const retryAfter = Math.max(1, Math.ceil(resetInMs / 1000));
+  reply.header('retry-after', String(retryAfter));
+  return new AppError(
+    'rate_limited',
+    `Too many ${what}: at most ${max} per ${Math.round(windowMs / 1000)} seconds; retry after ${retryAfter} seconds`,
+  );
 }

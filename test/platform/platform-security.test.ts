@@ -57,6 +57,14 @@ describe('client credentials', () => {
     expect(none.status).toBe(401);
     expect(none.body.error.message).toMatch(/client credentials are required/i);
   });
+  it('authenticates before the body is validated: without credentials an invalid body is a 401, not a 400', async () => {
+    const path = '/api/platform/end-users/b-user/subscription/change';
+    for (const basic of [undefined, { ...a.creds, clientSecret: 'wrong' }]) {
+      const res = await http(t.url, 'POST', path, { body: { unexpected_field: true }, ...(basic && { basic }) });
+      expect(res.status, res.text).toBe(401);
+    }
+    expect((await http(t.url, 'POST', path, { body: { unexpected_field: true }, basic: b.creds })).status).toBe(400);
+  });
 });
 
 describe('browser requests are refused', () => {
@@ -159,6 +167,42 @@ describe('rate limits', () => {
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       // Another client is counted separately.
       expect((await createSession(limited.url, other, 'rl-other')).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("wrong secrets for a client_id never use up that client's session limit; they hit their own failure limit", async () => {
+    const limited = await startTestApp({
+      env: { TRUST_PROXY: 'true', RATE_LIMIT_SESSIONS_PER_CLIENT: '5', RATE_LIMIT_SESSIONS_PER_IP: '1000', RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '3' },
+    });
+    try {
+      const p = await createProject(limited.url);
+      const from = (ip: string, clientSecret: string, endUserId: string) =>
+        http(limited.url, 'POST', sessions, { headers: { 'x-forwarded-for': ip }, body: { client_id: p.clientId, client_secret: clientSecret, end_user_id: endUserId } });
+      // Two addresses send 20 wrong secrets each for p's client_id: 8x its session limit.
+      for (const ip of ['203.0.113.1', '203.0.113.2']) {
+        const statuses: number[] = [];
+        for (let i = 0; i < 20; i++) {
+          const res = await from(ip, `guess-${i}`, 'victim');
+          statuses.push(res.status);
+          if (res.status === 429) {
+            expect(res.body.error.code).toBe('rate_limited');
+            expect(res.body.error.message).toMatch(/failed authentication attempts for this client from this IP address: at most 3 per 60 seconds/);
+            expect(res.headers.get('retry-after')).toBe('60');
+          }
+        }
+        expect(statuses).toEqual([...Array(3).fill(401), ...Array(17).fill(429)]);
+      }
+      // p's own backend, elsewhere, still has its whole session limit: counted only once authenticated.
+      const own: number[] = [];
+      for (let i = 0; i < 6; i++) own.push((await from('198.51.100.7', p.clientSecret, `own-${i}`)).status);
+      expect(own).toEqual([200, 200, 200, 200, 200, 429]);
+      const sixth = await from('198.51.100.7', p.clientSecret, 'own-6');
+      expect(sixth.body.error.message).toMatch(/requests for this client/);
+      // Once the window has passed, the failure limit lets the address try again.
+      limited.clock.advance(60_000);
+      expect((await from('203.0.113.1', 'guess-again', 'victim')).status).toBe(401);
     } finally {
       await limited.close();
     }

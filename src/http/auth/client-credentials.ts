@@ -1,8 +1,9 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import { safeEqual, sha256 } from '../../lib/crypto.ts';
 import { findProjectByClientId } from '../../modules/projects/projects.repository.ts';
+import type { AuthFailureLimit } from './failure-limit.ts';
 
 /** The single message for every credential failure: unknown client and wrong secret look alike. */
 export const INVALID_CREDENTIALS = 'Invalid client credentials';
@@ -119,12 +120,15 @@ declare module 'fastify' {
 }
 
 /**
- * preHandler for platform read endpoints: credentials from HTTP Basic, checked against
- * the database on every call (no cache), so a rotated secret stops working at once.
+ * onRequest hook for platform endpoints: credentials from HTTP Basic, checked against the
+ * database on every call (no cache), so a rotated secret stops working at once. Wrong
+ * credentials count toward the caller's failure limits (missing or malformed ones cannot
+ * be a guess and are refused before the count).
  */
-export function clientAuth(credentials: ClientCredentialCache) {
-  return async function authenticateClient(request: FastifyRequest): Promise<void> {
-    request.client = await credentials.verify(credentialsFrom(request), { fresh: true });
+export function clientAuth(credentials: ClientCredentialCache, failures: AuthFailureLimit) {
+  return async function authenticateClient(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const presented = credentialsFrom(request);
+    request.client = await failures.attempt(request, reply, presented.clientId, () => credentials.verify(presented, { fresh: true }));
   };
 }
 

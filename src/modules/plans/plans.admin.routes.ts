@@ -23,7 +23,7 @@ export function planAdminRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           description: 'Adds a plan to a project. `price` is whole rupiah per `interval`; `code` is unique within the project.',
           params: ProjectParams,
           body: CreatePlanBody,
-          response: { 201: Type.Ref(PlanResponse), ...errorResponses(400, 401, 404, 409, 413, 415, 422) },
+          response: { 201: Type.Ref(PlanResponse), ...errorResponses(400, 401, 404, 409, 413, 415, 422, 429) },
         },
       },
       async (request, reply) => {
@@ -42,7 +42,7 @@ export function planAdminRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           description: 'A project\'s plans in display order. Archived plans only with `include_archived=true`.',
           params: ProjectParams,
           querystring: PlanListQuery,
-          response: { 200: PlanListResponse, ...errorResponses(400, 401, 404) },
+          response: { 200: PlanListResponse, ...errorResponses(400, 401, 404, 429) },
         },
       },
       async (request) => {
@@ -63,7 +63,7 @@ export function planAdminRoutes(deps: Deps): FastifyPluginAsyncTypebox {
             'Changes display fields, the default flag, or archives (`archived: true`) / restores a plan. Price, interval and code are immutable.',
           params: PlanParams,
           body: UpdatePlanBody,
-          response: { 200: Type.Ref(PlanResponse), ...errorResponses(400, 401, 404, 413, 415, 422) },
+          response: { 200: Type.Ref(PlanResponse), ...errorResponses(400, 401, 404, 413, 415, 422, 429) },
         },
       },
       async (request) =>
@@ -82,7 +82,7 @@ export function planAdminRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           summary: 'Archive a plan',
           description: 'Same as PATCH with `{"archived": true}`: hidden from the portal, kept by current subscribers.',
           params: PlanParams,
-          response: { 200: Type.Ref(PlanResponse), ...errorResponses(400, 401, 404) },
+          response: { 200: Type.Ref(PlanResponse), ...errorResponses(400, 401, 404, 429) },
         },
       },
       async (request) =>

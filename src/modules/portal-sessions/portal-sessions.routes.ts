@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../deps.ts';
+import { authFailureLimit } from '../../http/auth/failure-limit.ts';
 import { limiter } from '../../http/rate-limit.ts';
 import { errorResponses } from '../../lib/schema.ts';
 import { CreatePortalSessionBody, PortalSessionResponse } from './portal-sessions.schemas.ts';
@@ -9,20 +10,17 @@ import { createPortalSession } from './portal-sessions.service.ts';
 export function portalSessionPlatformRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   return async (app) => {
     const { windowMs, sessionsPerIp, sessionsPerClient } = deps.config.rateLimit;
+    // Every request counts per IP, before the body is even read (bad credentials included).
     const perIp = limiter(app, { name: 'sessions-ip', scope: 'IP address', max: sessionsPerIp, windowMs, key: (r) => r.ip });
-    const perClient = limiter(app, {
-      name: 'sessions-client',
-      scope: 'client',
-      max: sessionsPerClient,
-      windowMs,
-      key: (r) => (r.body as { client_id?: string } | undefined)?.client_id,
-    });
+    // Only authenticated requests count per client: a client_id is public, so counting it
+    // before the secret verifies would let anyone lock its integrator out.
+    const perClient = limiter(app, { name: 'sessions-client', scope: 'client', max: sessionsPerClient, windowMs, key: (r) => r.client?.clientId });
+    const failures = authFailureLimit(deps);
 
     app.post(
       '/portal/sessions',
       {
         onRequest: perIp,
-        preHandler: perClient,
         schema: {
           tags: ['Platform'],
           summary: 'Create a portal session',
@@ -32,7 +30,15 @@ export function portalSessionPlatformRoutes(deps: Deps): FastifyPluginAsyncTypeb
           response: { 200: PortalSessionResponse, ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
         },
       },
-      async (request) => createPortalSession(deps, request.body),
+      async (request, reply) => {
+        const { body } = request;
+        return failures.attempt(request, reply, body.client_id, async () => {
+          // The cached check; the mint re-asserts the secret hash in SQL (see the service).
+          request.client = await deps.credentials.verify({ clientId: body.client_id, clientSecret: body.client_secret });
+          await perClient(request, reply);
+          return createPortalSession(deps, request.client, body);
+        });
+      },
     );
   };
 }

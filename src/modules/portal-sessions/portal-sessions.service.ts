@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.ts';
+import type { AuthenticatedClient } from '../../http/auth/client-credentials.ts';
 import { randomToken, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -13,10 +14,13 @@ export const PORTAL_TOKEN_TTL_SECONDS = 300;
 /**
  * Mints a single-use portal token for one of the calling project's end users.
  * The token (256 random bits, base64url) is returned once; only its SHA-256 is stored.
+ *
+ * `client` comes from the credential cache, which may be stale after a rotation on another
+ * instance: the mint statement re-asserts the secret hash, and a stale hash ends in a fresh
+ * check that throws `invalid_credentials`.
  */
-export async function createPortalSession(deps: Deps, body: CreatePortalSessionBody): Promise<PortalSessionResponse> {
+export async function createPortalSession(deps: Deps, client: AuthenticatedClient, body: CreatePortalSessionBody): Promise<PortalSessionResponse> {
   const creds = { clientId: body.client_id, clientSecret: body.client_secret };
-  const client = await deps.credentials.verify(creds);
   const token = randomToken(32);
   const now = deps.clock.now();
   const input: repo.MintTokenInput = {

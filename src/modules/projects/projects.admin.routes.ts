@@ -29,7 +29,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           description:
             'Registers an integrator project. The response carries `client_secret` this once; Langgan stores only its SHA-256 hash. `redirect_uris` is the allowlist of places the portal may send users back to. Theme colours below WCAG AA contrast are reported in `warnings` (the portal shows readable ones instead).',
           body: CreateProjectBody,
-          response: { 201: ProjectWithSecretResponse, ...errorResponses(400, 401, 413, 415) },
+          response: { 201: ProjectWithSecretResponse, ...errorResponses(400, 401, 413, 415, 429) },
         },
       },
       async (request, reply) => {
@@ -46,7 +46,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           security,
           summary: 'List projects',
           description: 'Every project on this Langgan instance, oldest first.',
-          response: { 200: ProjectListResponse, ...errorResponses(401) },
+          response: { 200: ProjectListResponse, ...errorResponses(401, 429) },
         },
       },
       async () => ({ data: (await service.listProjects(deps.db)).map(service.toProjectResponse) }),
@@ -61,7 +61,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           summary: 'Get a project',
           description: 'One project by id. The client secret is never returned.',
           params: ProjectParams,
-          response: { 200: Type.Ref(ProjectResponse), ...errorResponses(400, 401, 404) },
+          response: { 200: Type.Ref(ProjectResponse), ...errorResponses(400, 401, 404, 429) },
         },
       },
       async (request) => service.toProjectResponse(await service.getProject(deps.db, request.params.id)),
@@ -78,7 +78,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
             'Changes name, redirect URIs, theme, default locale, grace period or development mode. Only the fields sent change. When theme colours fall below WCAG AA contrast, the answer carries `warnings` naming them and the colours the portal shows instead.',
           params: ProjectParams,
           body: UpdateProjectBody,
-          response: { 200: Type.Ref(ProjectResponse), ...errorResponses(400, 401, 404, 413, 415) },
+          response: { 200: Type.Ref(ProjectResponse), ...errorResponses(400, 401, 404, 413, 415, 429) },
         },
       },
       async (request) => {
@@ -97,7 +97,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           summary: 'Rotate the client secret',
           description: 'Issues a new client secret, shown once. The old secret stops working immediately.',
           params: ProjectParams,
-          response: { 200: ProjectWithSecretResponse, ...errorResponses(400, 401, 404) },
+          response: { 200: ProjectWithSecretResponse, ...errorResponses(400, 401, 404, 429) },
         },
       },
       async (request) => {
