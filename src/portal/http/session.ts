@@ -9,7 +9,7 @@ import * as sessions from '../../modules/portal-sessions/portal-sessions.reposit
 import { PORTAL_SESSION_TTL_SECONDS } from '../../modules/portal-sessions/portal-sessions.service.ts';
 import { chooseLocale, messagesFor } from '../i18n/locale.ts';
 import type { Messages } from '../i18n/messages.ts';
-import { themeStyle, type ThemeStyle } from '../theme/theme-css.ts';
+import { themeStyle, type ThemeStyle } from '../../theme/css.ts';
 import { csrfTokenFor } from './csrf.ts';
 
 /**

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
-import type { ThemeConfig } from '../../db/types.ts';
-import { fontStack } from '../../modules/projects/theme.ts';
+import type { ThemeConfig } from '../db/types.ts';
+import { fontStack } from './schema.ts';
 import { AA_NON_TEXT, AA_TEXT, AAA_TEXT, contrastRatio, ensureContrast, formatRatio, isHexColor, mix, normalizeHex, readableOn } from './contrast.ts';
 
 /**
- * A project's theme_config → the CSS custom properties of its portal. The stylesheet
- * (static/portal.css) is the same for every project and reads only these variables; the
- * variables go into a small <style> block whose SHA-256 the page's CSP allows.
+ * A project's theme_config → the CSS custom properties its pages use (css.ts turns them
+ * into the <style> block). An app's stylesheet (e.g. the portal's static/portal.css) is
+ * the same for every project and reads only these variables.
  *
  * Every value is re-validated here (hex colours, a font name from a tiny alphabet, an
  * integer radius) even though the admin API validated it: a row written by an older
@@ -15,15 +14,15 @@ import { AA_NON_TEXT, AA_TEXT, AAA_TEXT, contrastRatio, ensureContrast, formatRa
  */
 
 type ColorKey = 'primary' | 'background' | 'surface' | 'text' | 'muted' | 'danger';
-type Mode = 'light' | 'dark';
+export type ThemeMode = 'light' | 'dark';
 
-const DEFAULTS: Record<Mode, Record<ColorKey, string>> = {
+const DEFAULTS: Record<ThemeMode, Record<ColorKey, string>> = {
   light: { primary: '#4f46e5', background: '#f5f6fa', surface: '#ffffff', text: '#1c1d22', muted: '#555a66', danger: '#b42318' },
   dark: { primary: '#8b8cf8', background: '#0f1115', surface: '#181b22', text: '#e8eaf0', muted: '#a3a9b7', danger: '#f97066' },
 };
 
 /** Status badge colours (text on tint), fixed per mode; a unit test holds them to AA. */
-export const BADGE_PALETTES: Record<Mode, Record<'ok' | 'warn' | 'bad' | 'info' | 'neutral', { bg: string; fg: string }>> = {
+export const BADGE_PALETTES: Record<ThemeMode, Record<'ok' | 'warn' | 'bad' | 'info' | 'neutral', { bg: string; fg: string }>> = {
   light: {
     ok: { bg: '#dcfce7', fg: '#14532d' },
     warn: { bg: '#fef3c7', fg: '#713f12' },
@@ -56,7 +55,7 @@ export interface ThemeAdjustment {
 }
 
 export interface ResolvedTheme {
-  mode: Mode;
+  mode: ThemeMode;
   vars: Record<string, string>;
   adjustments: ThemeAdjustment[];
 }
@@ -64,7 +63,7 @@ export interface ResolvedTheme {
 const FONT_NAME = /^[A-Za-z0-9 -]{1,40}$/;
 
 export function resolveTheme(theme: ThemeConfig | null | undefined): ResolvedTheme {
-  const mode: Mode = theme?.mode === 'dark' ? 'dark' : 'light';
+  const mode: ThemeMode = theme?.mode === 'dark' ? 'dark' : 'light';
   const configured = new Set<ColorKey>();
   const c = { ...DEFAULTS[mode] };
   for (const key of Object.keys(c) as ColorKey[]) {
@@ -152,33 +151,6 @@ export function resolveTheme(theme: ThemeConfig | null | undefined): ResolvedThe
     vars[`--badge-${name}-fg`] = fg;
   }
   return { mode, vars, adjustments };
-}
-
-export interface ThemeStyle {
-  mode: Mode;
-  /** The text of the <style> element (custom properties only). */
-  css: string;
-  /** For the CSP: `'sha256-…'`. */
-  cspHash: string;
-}
-
-const cache = new Map<string, ThemeStyle>();
-const CACHE_LIMIT = 1000;
-
-/** The <style> block for a project's theme; cached per distinct theme (they rarely change). */
-export function themeStyle(theme: ThemeConfig | null | undefined): ThemeStyle {
-  const key = JSON.stringify(theme ?? {});
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const resolved = resolveTheme(theme);
-  const body = Object.entries(resolved.vars)
-    .map(([name, value]) => `${name}:${value}`)
-    .join(';');
-  const css = `:root{color-scheme:${resolved.mode};${body}}`;
-  const style: ThemeStyle = { mode: resolved.mode, css, cspHash: `'sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}'` };
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, style);
-  return style;
 }
 
 /**

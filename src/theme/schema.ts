@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '../../lib/schema.ts';
-import { ownEntry } from '../../lib/lookup.ts';
+import { StringEnum } from '../lib/schema.ts';
+import { ownEntry } from '../lib/lookup.ts';
 
 /**
  * theme_config ends up inside a <style> block as CSS custom properties, so every value
