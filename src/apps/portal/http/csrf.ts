@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { safeEqual } from '../../lib/crypto.ts';
-import { AppError } from '../../lib/errors.ts';
+import { safeEqual } from '../../../lib/crypto.ts';
+import { AppError } from '../../../lib/errors.ts';
 
 /**
  * CSRF defence for every portal POST, in two independent layers:

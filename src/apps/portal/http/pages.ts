@@ -1,11 +1,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../../deps.ts';
-import { logErrorResponse, toErrorResponse } from '../../http/error-handler.ts';
-import { ownEntry } from '../../lib/lookup.ts';
-import { AppError } from '../../lib/errors.ts';
+import type { Deps } from '../../../deps.ts';
+import { logErrorResponse, toErrorResponse } from '../../../http/error-handler.ts';
+import { ownEntry } from '../../../lib/lookup.ts';
+import { AppError } from '../../../lib/errors.ts';
 import { chooseLocale, messagesFor } from '../i18n/locale.ts';
 import type { Messages } from '../i18n/messages.ts';
-import { themeStyle, type ThemeStyle } from '../../theme/css.ts';
+import { themeStyle, type ThemeStyle } from '../../../theme/css.ts';
 import type { SafeHtml } from '../views/html.ts';
 import type { Chrome, Section } from '../views/layout.ts';
 import { messagePage } from '../views/message.view.ts';

@@ -1,5 +1,5 @@
-import type { Plan } from '../../db/types.ts';
-import type { PlanChangeQuote } from '../../modules/subscriptions/plan-change.ts';
+import type { Plan } from '../../../db/types.ts';
+import type { PlanChangeQuote } from '../../../modules/subscriptions/plan-change.ts';
 import { formatDate, formatMoney } from '../i18n/format.ts';
 import type { Messages } from '../i18n/messages.ts';
 import { canContinue, planDirection, type AccountState, type Direction } from '../portal.service.ts';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Deps } from '../../deps.ts';
-import { cancelSubscription, resumeSubscription, withdrawScheduledChange } from '../../modules/subscriptions/cancel.ts';
+import type { Deps } from '../../../deps.ts';
+import { cancelSubscription, resumeSubscription, withdrawScheduledChange } from '../../../modules/subscriptions/cancel.ts';
 import { newActionId, once } from '../http/actions.ts';
 import { requireCsrfToken, requireSameOrigin } from '../http/guards.ts';
 import { chromeFor, sendSessionPage } from '../http/pages.ts';

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../../deps.ts';
-import { sha256 } from '../../lib/crypto.ts';
-import { ownEntry } from '../../lib/lookup.ts';
-import { AppError, ERROR_STATUS } from '../../lib/errors.ts';
+import type { Deps } from '../../../deps.ts';
+import { sha256 } from '../../../lib/crypto.ts';
+import { ownEntry } from '../../../lib/lookup.ts';
+import { AppError, ERROR_STATUS } from '../../../lib/errors.ts';
 import {
   endSession,
   findAccountHolder,
@@ -13,9 +13,9 @@ import {
   findUsableTokenHolder,
   type AccountHolder,
   type LiveSession,
-} from '../../modules/portal-sessions/portal-sessions.repository.ts';
-import { findProjectById } from '../../modules/projects/projects.repository.ts';
-import { exchangePortalToken } from '../../modules/portal-sessions/portal-sessions.service.ts';
+} from '../../../modules/portal-sessions/portal-sessions.repository.ts';
+import { findProjectById } from '../../../modules/projects/projects.repository.ts';
+import { exchangePortalToken } from '../../../modules/portal-sessions/portal-sessions.service.ts';
 import { csrfTokenFor, isValidCsrfToken } from '../http/csrf.ts';
 import { requireSameOrigin } from '../http/guards.ts';
 import { anonymousChrome, chromeFor, sendPage, sendSessionEnded, sendSessionPage } from '../http/pages.ts';

@@ -1,15 +1,15 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config.ts';
-import type { Deps } from '../../deps.ts';
-import type { Locale } from '../../db/types.ts';
-import { sha256 } from '../../lib/crypto.ts';
-import { AppError } from '../../lib/errors.ts';
-import * as sessions from '../../modules/portal-sessions/portal-sessions.repository.ts';
-import { PORTAL_SESSION_TTL_SECONDS } from '../../modules/portal-sessions/portal-sessions.service.ts';
+import type { Config } from '../../../config.ts';
+import type { Deps } from '../../../deps.ts';
+import type { Locale } from '../../../db/types.ts';
+import { sha256 } from '../../../lib/crypto.ts';
+import { AppError } from '../../../lib/errors.ts';
+import * as sessions from '../../../modules/portal-sessions/portal-sessions.repository.ts';
+import { PORTAL_SESSION_TTL_SECONDS } from '../../../modules/portal-sessions/portal-sessions.service.ts';
 import { chooseLocale, messagesFor } from '../i18n/locale.ts';
 import type { Messages } from '../i18n/messages.ts';
-import { themeStyle, type ThemeStyle } from '../../theme/css.ts';
+import { themeStyle, type ThemeStyle } from '../../../theme/css.ts';
 import { csrfTokenFor } from './csrf.ts';
 
 /**

@@ -1,8 +1,8 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Deps } from '../deps.ts';
-import { AppError } from '../lib/errors.ts';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../lib/errors.ts';
 import { registerAssetRoutes } from './http/assets.ts';
 import { portalCsp, portalErrorHandler } from './http/pages.ts';
 import { entryRoutes } from './routes/entry.routes.ts';

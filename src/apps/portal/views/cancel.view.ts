@@ -1,4 +1,4 @@
-import type { Plan, Subscription } from '../../db/types.ts';
+import type { Plan, Subscription } from '../../../db/types.ts';
 import { formatDate } from '../i18n/format.ts';
 import { CANCEL_REASONS } from '../portal.schemas.ts';
 import { formSecrets } from './components.ts';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Deps } from '../../deps.ts';
-import { AppError } from '../../lib/errors.ts';
-import { changePlan, previewPlanChange } from '../../modules/subscriptions/change-plan.ts';
+import type { Deps } from '../../../deps.ts';
+import { AppError } from '../../../lib/errors.ts';
+import { changePlan, previewPlanChange } from '../../../modules/subscriptions/change-plan.ts';
 import { newActionId, once } from '../http/actions.ts';
 import { requireCsrfToken, requireSameOrigin } from '../http/guards.ts';
 import { chromeFor, sendSessionPage } from '../http/pages.ts';

@@ -1,6 +1,6 @@
-import type { Deps } from '../../deps.ts';
-import { randomToken } from '../../lib/crypto.ts';
-import * as sessions from '../../modules/portal-sessions/portal-sessions.repository.ts';
+import type { Deps } from '../../../deps.ts';
+import { randomToken } from '../../../lib/crypto.ts';
+import * as sessions from '../../../modules/portal-sessions/portal-sessions.repository.ts';
 import type { PortalContext } from './session.ts';
 
 /** A fresh id for one rendered form; the server runs each id once per session. */

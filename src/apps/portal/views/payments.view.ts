@@ -1,4 +1,4 @@
-import type { Payment, Plan } from '../../db/types.ts';
+import type { Payment, Plan } from '../../../db/types.ts';
 import { formatDateTime, formatMoney } from '../i18n/format.ts';
 import type { Messages } from '../i18n/messages.ts';
 import { canContinue, describePayment } from '../portal.service.ts';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Deps } from '../../deps.ts';
+import type { Deps } from '../../../deps.ts';
 import { chromeFor, sendSessionPage } from '../http/pages.ts';
 import { portalContext, requireSession } from '../http/session.ts';
 import { loadAccount, paymentOf, recentPayments, refreshPendingPayment } from '../portal.service.ts';

@@ -1,4 +1,4 @@
-import type { Locale } from '../../db/types.ts';
+import type { Locale } from '../../../db/types.ts';
 import { en, id, type Messages } from './messages.ts';
 
 const catalogs: Record<Locale, Messages> = { en, id };

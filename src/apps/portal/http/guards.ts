@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../../lib/errors.ts';
+import { AppError } from '../../../lib/errors.ts';
 import { checkSameOrigin, isValidCsrfToken } from './csrf.ts';
 import { portalContext } from './session.ts';
 

@@ -1,4 +1,4 @@
-import type { Payment } from '../../db/types.ts';
+import type { Payment } from '../../../db/types.ts';
 import type { AccountState } from '../portal.service.ts';
 import { canContinue, describePayment } from '../portal.service.ts';
 import { formatDate, formatMoney } from '../i18n/format.ts';

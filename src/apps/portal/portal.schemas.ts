@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '../lib/schema.ts';
+import { StringEnum } from '../../lib/schema.ts';
 
 /**
  * The portal's request shapes. Form bodies are validated exactly (unknown fields refused);

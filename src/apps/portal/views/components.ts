@@ -1,4 +1,4 @@
-import type { Locale, Payment, PaymentStatusColumn } from '../../db/types.ts';
+import type { Locale, Payment, PaymentStatusColumn } from '../../../db/types.ts';
 import { formatDate, formatDateTime, formatMoney } from '../i18n/format.ts';
 import type { Messages } from '../i18n/messages.ts';
 import { html, trustedHtml, type SafeHtml } from './html.ts';

@@ -1,7 +1,7 @@
-import type { Locale } from '../../db/types.ts';
+import type { Locale } from '../../../db/types.ts';
 import { ASSETS } from '../http/assets.ts';
 import type { Messages } from '../i18n/messages.ts';
-import type { ThemeStyle } from '../../theme/css.ts';
+import type { ThemeStyle } from '../../../theme/css.ts';
 import { html, trustedHtml, type SafeHtml } from './html.ts';
 
 export type Section = 'overview' | 'plans' | 'payments';

@@ -1,4 +1,4 @@
-import type { AccountHolder } from '../../modules/portal-sessions/portal-sessions.repository.ts';
+import type { AccountHolder } from '../../../modules/portal-sessions/portal-sessions.repository.ts';
 import { html, type SafeHtml } from './html.ts';
 import { layout, type Chrome } from './layout.ts';
 

@@ -1,11 +1,11 @@
-import type { Deps } from '../deps.ts';
-import type { Payment, Plan, Subscription } from '../db/types.ts';
-import { AppError } from '../lib/errors.ts';
-import * as payments from '../modules/payments/payments.repository.ts';
-import { recordGatewayState } from '../modules/payments/payments.service.ts';
-import { listPlans } from '../modules/plans/plans.repository.ts';
-import { annualised } from '../modules/subscriptions/plan-change.ts';
-import { findSubscriptionOfEndUser } from '../modules/subscriptions/subscriptions.repository.ts';
+import type { Deps } from '../../deps.ts';
+import type { Payment, Plan, Subscription } from '../../db/types.ts';
+import { AppError } from '../../lib/errors.ts';
+import * as payments from '../../modules/payments/payments.repository.ts';
+import { recordGatewayState } from '../../modules/payments/payments.service.ts';
+import { listPlans } from '../../modules/plans/plans.repository.ts';
+import { annualised } from '../../modules/subscriptions/plan-change.ts';
+import { findSubscriptionOfEndUser } from '../../modules/subscriptions/subscriptions.repository.ts';
 import type { Messages } from './i18n/messages.ts';
 import type { DisplayStatus } from './views/components.ts';
 
