@@ -1,42 +1,16 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import { createAssets } from '../../../web/assets.ts';
+import { PORTAL_PREFIX } from '../prefix.ts';
 
-/**
- * The portal's static files, read once at start and served from memory under names that
- * carry their content hash, so browsers may cache them for a year and a deploy never
- * serves a stale mix. Same origin only: no CDN, no third-party request.
- */
-interface Asset {
-  path: string;
-  type: string;
-  body: Buffer;
-}
+/** The portal's static files (static/), served hashed under /portal/assets. */
+const portalAssets = createAssets(PORTAL_PREFIX, new URL('../static/', import.meta.url), {
+  css: 'portal.css',
+  js: 'portal.js',
+  icon: 'icon.svg',
+});
 
-function load(file: string, ext: string, type: string): Asset {
-  const body = readFileSync(new URL(`../static/${file}`, import.meta.url));
-  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 12);
-  return { path: `/portal/assets/${file.replace(/\.[a-z]+$/, '')}-${hash}.${ext}`, type, body };
-}
-
-export const ASSETS = {
-  css: load('portal.css', 'css', 'text/css; charset=utf-8'),
-  js: load('portal.js', 'js', 'text/javascript; charset=utf-8'),
-  icon: load('icon.svg', 'svg', 'image/svg+xml'),
-};
+export const ASSETS = portalAssets.files;
 
 /** Bytes every portal page loads besides its HTML (for the page-weight budget). */
-export const ASSET_BYTES = ASSETS.css.body.length + ASSETS.js.body.length + ASSETS.icon.body.length;
+export const ASSET_BYTES = portalAssets.bytes;
 
-/** Registers the asset routes on a scope mounted at the root of the /portal prefix. */
-export function registerAssetRoutes(app: FastifyInstance, prefix: string): void {
-  for (const asset of Object.values(ASSETS)) {
-    app.get(asset.path.slice(prefix.length), { schema: { hide: true } }, async (_request, reply) =>
-      reply
-        .header('content-type', asset.type)
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .header('cross-origin-resource-policy', 'same-origin')
-        .send(asset.body),
-    );
-  }
-}
+export const registerAssetRoutes = portalAssets.register;

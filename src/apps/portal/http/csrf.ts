@@ -1,33 +1,23 @@
-import { createHmac } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
-import { safeEqual } from '../../../lib/crypto.ts';
-import { AppError } from '../../../lib/errors.ts';
+import type { CsrfOptions } from '../../../web/csrf.ts';
+import * as csrf from '../../../web/csrf.ts';
+import { portalContext } from './session.ts';
 
-/**
- * CSRF defence for every portal POST, in two independent layers:
- *
- * 1. Origin. The request must come from the portal's own origin (PUBLIC_URL). Portal pages
- *    send `Referrer-Policy: no-referrer`, and with that policy browsers serialise the Origin
- *    of a same-origin form POST as `null` (Fetch: "serializing a request origin"); for that
- *    case Fetch Metadata (`Sec-Fetch-Site: same-origin`, which no page can forge) must vouch
- *    instead. A missing or foreign origin is refused before the body is even validated.
- * 2. A token bound to the portal session: HMAC-SHA256 keyed by the session cookie's secret.
- *    Nothing is stored; an attacker who cannot read the httpOnly cookie cannot compute it,
- *    and it changes with every session.
- */
+/** The portal's CSRF token purpose (changing it invalidates every open form). */
+const PORTAL_CSRF: CsrfOptions = { purpose: 'langgan-portal-csrf-v1', app: 'portal' };
+
 export function csrfTokenFor(sessionSecret: string): string {
-  return createHmac('sha256', sessionSecret).update('langgan-portal-csrf-v1').digest('base64url');
+  return csrf.csrfTokenFor(sessionSecret, PORTAL_CSRF.purpose);
 }
 
-export function isValidCsrfToken(sessionSecret: string, token: unknown): boolean {
-  if (typeof token !== 'string' || token.length > 200) return false;
-  return safeEqual(Buffer.from(csrfTokenFor(sessionSecret)), Buffer.from(token));
+/** Throws `csrf_failed` unless the form's token belongs to the session holding `sessionSecret`. */
+export function checkCsrfToken(sessionSecret: string, token: unknown): void {
+  csrf.checkCsrfToken(PORTAL_CSRF, sessionSecret, token);
 }
 
-export function checkSameOrigin(request: FastifyRequest, publicOrigin: string): void {
-  const origin = request.headers.origin;
-  const site = request.headers['sec-fetch-site'];
-  const ok = origin !== undefined && origin !== 'null' ? origin === publicOrigin && (site === undefined || site === 'same-origin') : site === 'same-origin';
-  if (!ok) throw new AppError('csrf_failed', 'The form was not sent from this portal');
+/** onRequest hook of every portal POST (runs before the body is parsed or validated). */
+export function requireSameOrigin(publicUrl: string) {
+  return csrf.requireSameOrigin(publicUrl, PORTAL_CSRF.app);
 }
 
+/** preHandler after requireSession: the form's token must be this session's. */
+export const requireCsrfToken = csrf.requireCsrfToken(PORTAL_CSRF, (request) => portalContext(request).secret);

@@ -1,53 +1,31 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../../deps.ts';
-import { logErrorResponse, toErrorResponse } from '../../../http/error-handler.ts';
 import { ownEntry } from '../../../lib/lookup.ts';
 import { AppError } from '../../../lib/errors.ts';
-import { chooseLocale, messagesFor } from '../i18n/locale.ts';
-import type { Messages } from '../i18n/messages.ts';
 import { themeStyle, type ThemeStyle } from '../../../theme/css.ts';
-import type { SafeHtml } from '../views/html.ts';
+import { buildCsp, httpOrigin } from '../../../web/csp.ts';
+import { htmlErrorHandler } from '../../../web/error-page.ts';
+import type { SafeHtml } from '../../../web/html.ts';
+import { chooseLocale } from '../../../web/locale.ts';
+import { sendHtml } from '../../../web/page.ts';
+import { messagesFor, type Messages } from '../i18n/messages.ts';
 import type { Chrome, Section } from '../views/layout.ts';
 import { messagePage } from '../views/message.view.ts';
 import { clearSessionCookies, cookieSecret, findPastSession, maybePortalContext, requireSession, type PortalContext } from './session.ts';
 
 /**
- * The portal's Content-Security-Policy: nothing but same-origin files, plus the one
- * <style> block of theme variables by hash. No inline script, no third party, never
- * framed. Forms post only to the portal — and, for "Back to app" (which answers with a
- * redirect, and Chrome checks form-action on redirects), to the registered redirect_uri's
- * origin.
+ * The portal's Content-Security-Policy (web/csp.ts), plus the one <style> block of theme
+ * variables by hash. Forms post only to the portal — and, for "Back to app" (which answers
+ * with a redirect, and Chrome checks form-action on redirects), to the registered
+ * redirect_uri's origin.
  */
 export function portalCsp(theme: ThemeStyle | undefined, formOrigins: string[] = []): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    `style-src 'self'${theme ? ` ${theme.cspHash}` : ''}`,
-    "img-src 'self'",
-    "connect-src 'self'",
-    `form-action 'self'${formOrigins.map((o) => ` ${o}`).join('')}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-}
-
-function originOf(url: string | null | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : undefined;
-  } catch {
-    return undefined;
-  }
+  return buildCsp({ styleHashes: theme ? [theme.cspHash] : [], formActionOrigins: formOrigins });
 }
 
 export function sendPage(reply: FastifyReply, status: number, page: SafeHtml, theme: ThemeStyle, redirectUri?: string | null): FastifyReply {
-  const origin = originOf(redirectUri);
-  return reply
-    .code(status)
-    .header('content-security-policy', portalCsp(theme, origin ? [origin] : []))
-    .type('text/html; charset=utf-8')
-    .send(page.value);
+  const origin = httpOrigin(redirectUri);
+  return sendHtml(reply, status, page, portalCsp(theme, origin ? [origin] : []));
 }
 
 /** The page frame for a request with a live session. */
@@ -110,18 +88,12 @@ function explain(t: Messages, error: unknown, code: string): Explanation {
 }
 
 /**
- * Every error under /portal becomes a friendly page with the right 4xx/5xx status (from
- * the one code → status table in lib/errors.ts), in the reader's language, with a way on
- * (the overview, or the payment waiting) when the session is live; the header keeps "Back
- * to app". Never a stack trace, never JSON.
+ * Every error under /portal becomes a friendly page (web/error-page.ts) in the reader's
+ * language, with a way on (the overview, or the payment waiting) when the session is live;
+ * the header keeps "Back to app".
  */
 export function portalErrorHandler(deps: Deps) {
-  return async function handle(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const { status, body, retryAfter } = toErrorResponse(error);
-    const code = body.error.code;
-    logErrorResponse(request, error, status, body, 'portal request failed');
-    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-
+  return htmlErrorHandler('portal request failed', async ({ error, code, status, request, reply }) => {
     if (code === 'portal_session_ended') return sendSessionEnded(deps, request, reply);
 
     // Errors raised before the session was looked up (a refused Origin, a bad body) still
@@ -138,7 +110,7 @@ export function portalErrorHandler(deps: Deps) {
       : undefined;
     const page = messagePage({ chrome, title, explain: sentence, ...(link && { link }) });
     return sendPage(reply, status, page, chrome.theme, ctx?.session.redirect_uri);
-  };
+  });
 }
 
 /** 401: the session is over (30 minutes, "Back to app", or never opened); link back when we can. */

@@ -1,4 +1,3 @@
-import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../config.ts';
 import type { Deps } from '../../../deps.ts';
@@ -7,16 +6,17 @@ import { sha256 } from '../../../lib/crypto.ts';
 import { AppError } from '../../../lib/errors.ts';
 import * as sessions from '../../../modules/portal-sessions/portal-sessions.repository.ts';
 import { PORTAL_SESSION_TTL_SECONDS } from '../../../modules/portal-sessions/portal-sessions.service.ts';
-import { chooseLocale, messagesFor } from '../i18n/locale.ts';
-import type { Messages } from '../i18n/messages.ts';
 import { themeStyle, type ThemeStyle } from '../../../theme/css.ts';
+import { cookieSession, readSecretCookie, type CookieSession } from '../../../web/cookie-session.ts';
+import { chooseLocale } from '../../../web/locale.ts';
+import { messagesFor, type Messages } from '../i18n/messages.ts';
+import { PORTAL_PREFIX } from '../prefix.ts';
 import { csrfTokenFor } from './csrf.ts';
 
 /**
  * The portal session cookie: an opaque 256-bit secret whose SHA-256 is the session's key
- * in portal_sessions. HttpOnly (no script ever reads it), Path=/portal (no other part of
- * the service receives it), SameSite=Lax (not sent on cross-site POSTs), Secure whenever
- * the public URL is https, and Max-Age equal to the server-side session lifetime.
+ * in portal_sessions (web/cookie-session.ts: HttpOnly, Path=/portal, SameSite=Lax, Secure
+ * on https, Max-Age the session's lifetime).
  */
 export const SESSION_COOKIE = 'langgan_portal';
 
@@ -28,24 +28,24 @@ export const SESSION_COOKIE = 'langgan_portal';
 export const APP_COOKIE = 'langgan_portal_app';
 const APP_COOKIE_MAX_AGE_SECONDS = 7 * 24 * 3600;
 
-export function sessionCookieOptions(config: Pick<Config, 'publicUrl'>): CookieSerializeOptions {
+function portalCookies(config: Pick<Config, 'publicUrl'>): { session: CookieSession; app: CookieSession } {
+  const common = { path: PORTAL_PREFIX, secure: config.publicUrl.startsWith('https:') };
   return {
-    path: '/portal',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: config.publicUrl.startsWith('https:'),
-    maxAge: PORTAL_SESSION_TTL_SECONDS,
+    session: cookieSession({ ...common, name: SESSION_COOKIE, maxAgeSeconds: PORTAL_SESSION_TTL_SECONDS }),
+    app: cookieSession({ ...common, name: APP_COOKIE, maxAgeSeconds: APP_COOKIE_MAX_AGE_SECONDS }),
   };
 }
 
 export function setSessionCookies(reply: FastifyReply, config: Config, secret: string, sessionId: string): void {
-  reply.setCookie(SESSION_COOKIE, secret, sessionCookieOptions(config));
-  reply.setCookie(APP_COOKIE, sessionId, { ...sessionCookieOptions(config), maxAge: APP_COOKIE_MAX_AGE_SECONDS });
+  const cookies = portalCookies(config);
+  cookies.session.set(reply, secret);
+  cookies.app.set(reply, sessionId);
 }
 
 export function clearSessionCookies(reply: FastifyReply, config: Config, options: { keepAppCookie: boolean }): void {
-  reply.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(config), maxAge: 0 });
-  if (!options.keepAppCookie) reply.clearCookie(APP_COOKIE, { ...sessionCookieOptions(config), maxAge: 0 });
+  const cookies = portalCookies(config);
+  cookies.session.clear(reply);
+  if (!options.keepAppCookie) cookies.app.clear(reply);
 }
 
 /** Everything a portal page or action knows about who is asking. */
@@ -75,11 +75,9 @@ export function maybePortalContext(request: FastifyRequest): PortalContext | und
   return contexts.get(request);
 }
 
-const PLAUSIBLE_SECRET = /^[A-Za-z0-9_-]{20,100}$/;
-
+/** The session cookie's secret, if the browser sent a plausible one. */
 export function cookieSecret(request: FastifyRequest): string | undefined {
-  const value = request.cookies[SESSION_COOKIE];
-  return value && PLAUSIBLE_SECRET.test(value) ? value : undefined;
+  return readSecretCookie(request, SESSION_COOKIE);
 }
 
 /**

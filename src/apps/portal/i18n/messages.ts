@@ -1,3 +1,5 @@
+import type { Locale } from '../../../db/types.ts';
+
 /**
  * Every sentence the portal shows, in English and Bahasa Indonesia. `id` is typed as
  * `Messages`, so a string missing from one language is a compile error. Values are plain
@@ -439,3 +441,9 @@ export const id: Messages = {
   errorExplain: 'Kesalahan ini telah dicatat. Silakan coba lagi sebentar lagi.',
   backToOverview: 'Kembali ke ringkasan',
 };
+
+const catalogs: Record<Locale, Messages> = { en, id };
+
+export function messagesFor(locale: Locale): Messages {
+  return catalogs[locale];
+}

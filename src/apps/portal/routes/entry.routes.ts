@@ -16,12 +16,11 @@ import {
 } from '../../../modules/portal-sessions/portal-sessions.repository.ts';
 import { findProjectById } from '../../../modules/projects/projects.repository.ts';
 import { exchangePortalToken } from '../../../modules/portal-sessions/portal-sessions.service.ts';
-import { csrfTokenFor, isValidCsrfToken } from '../http/csrf.ts';
-import { requireSameOrigin } from '../http/guards.ts';
+import { checkCsrfToken, csrfTokenFor, requireSameOrigin } from '../http/csrf.ts';
 import { anonymousChrome, chromeFor, sendPage, sendSessionEnded, sendSessionPage } from '../http/pages.ts';
-import { newActionId } from '../http/actions.ts';
 import { clearSessionCookies, cookieSecret, portalContext, requireSession, setSessionCookies } from '../http/session.ts';
 import { loadAccount, recentPayments } from '../portal.service.ts';
+import { newActionId } from '../../../web/once.ts';
 import { EntryQuery, LeaveForm, SwitchForm } from '../portal.schemas.ts';
 import { switchAccountPage } from '../views/switch-account.view.ts';
 import { messagePage } from '../views/message.view.ts';
@@ -72,7 +71,7 @@ export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     app.post('/switch', { onRequest: requireSameOrigin(deps.config.publicUrl), bodyLimit: 4096, schema: { body: SwitchForm, hide: true } }, async (request, reply) => {
       const open = await openSessionOf(request);
       if (open) {
-        if (!isValidCsrfToken(open.secret, request.body.csrf)) throw new AppError('csrf_failed', 'The form does not belong to this portal session');
+        checkCsrfToken(open.secret, request.body.csrf);
         await endSession(deps.db, open.session.id, deps.clock.now());
       }
       return enter(request, reply, request.body.session, request.body.redirect_uri ?? null);
@@ -138,7 +137,7 @@ export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const secret = cookieSecret(request);
       const past = secret ? await findSessionForEndedPage(deps.db, { secretHash: sha256(secret) }) : undefined;
       if (!secret || !past) return sendSessionEnded(deps, request, reply);
-      if (!isValidCsrfToken(secret, request.body.csrf)) throw new AppError('csrf_failed', 'The form does not belong to this portal session');
+      checkCsrfToken(secret, request.body.csrf);
       await endSession(deps.db, past.id, deps.clock.now());
       // The app cookie stays: if the user comes back here, "session ended" still links to the app.
       clearSessionCookies(reply, deps.config, { keepAppCookie: true });

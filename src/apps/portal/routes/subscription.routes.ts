@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../../deps.ts';
 import { cancelSubscription, resumeSubscription, withdrawScheduledChange } from '../../../modules/subscriptions/cancel.ts';
-import { newActionId, once } from '../http/actions.ts';
-import { requireCsrfToken, requireSameOrigin } from '../http/guards.ts';
+import { once } from '../http/actions.ts';
+import { requireCsrfToken, requireSameOrigin } from '../http/csrf.ts';
 import { chromeFor, sendSessionPage } from '../http/pages.ts';
 import { portalContext, requireSession } from '../http/session.ts';
+import { newActionId } from '../../../web/once.ts';
 import { loadAccount } from '../portal.service.ts';
 import { ActionForm, CancelForm } from '../portal.schemas.ts';
 import { cancelPage } from '../views/cancel.view.ts';

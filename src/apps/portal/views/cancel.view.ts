@@ -1,8 +1,8 @@
 import type { Plan, Subscription } from '../../../db/types.ts';
-import { formatDate } from '../i18n/format.ts';
+import { formatDate } from '../../../web/format.ts';
 import { CANCEL_REASONS } from '../portal.schemas.ts';
-import { formSecrets } from './components.ts';
-import { html, type SafeHtml } from './html.ts';
+import { formSecrets } from '../../../web/components.ts';
+import { html, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
 export interface CancelView {

@@ -1,8 +1,9 @@
 import type { Locale } from '../../../db/types.ts';
+import type { ThemeStyle } from '../../../theme/css.ts';
+import { frame } from '../../../web/frame.ts';
+import { html, trustedHtml, type SafeHtml } from '../../../web/html.ts';
 import { ASSETS } from '../http/assets.ts';
 import type { Messages } from '../i18n/messages.ts';
-import type { ThemeStyle } from '../../../theme/css.ts';
-import { html, trustedHtml, type SafeHtml } from './html.ts';
 
 export type Section = 'overview' | 'plans' | 'payments';
 
@@ -17,41 +18,29 @@ export interface Chrome {
 }
 
 /**
- * The page frame: skip link, header with the project's name and "Back to app", section
- * navigation, main, footer. The theme's custom properties are the only inline CSS (its
- * hash is in the CSP); the stylesheet and the script are same-origin files.
+ * The portal's page frame (web/frame.ts): header with the project's name and "Back to
+ * app", section navigation, main, footer.
  */
 export function layout(chrome: Chrome, title: string, main: SafeHtml): SafeHtml {
   const { t } = chrome;
-  const fullTitle = chrome.projectName ? `${title} · ${t.portalName(chrome.projectName)}` : title;
-  return html`<!doctype html>
-<html lang="${chrome.locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${fullTitle}</title>
-<link rel="icon" href="${ASSETS.icon.path}" type="image/svg+xml">
-<link rel="stylesheet" href="${ASSETS.css.path}">
-<style>${trustedHtml(chrome.theme.css)}</style>
-<script src="${ASSETS.js.path}" defer></script>
-</head>
-<body>
-<a class="skip" href="#main">${t.skipToContent}</a>
-<header class="top">
+  return frame(
+    {
+      lang: chrome.locale,
+      title: chrome.projectName ? `${title} · ${t.portalName(chrome.projectName)}` : title,
+      assets: { icon: ASSETS.icon.path, stylesheet: ASSETS.css.path, script: ASSETS.js.path },
+      themeCss: chrome.theme.css,
+      skipLabel: t.skipToContent,
+      header: html`<header class="top">
 <div class="wrap top-inner">
 <p class="brand">${chrome.projectName ?? 'Langgan'}<small>${t.navLabel}</small></p>
 ${chrome.session ? leaveForm(t, chrome.session) : ''}
 </div>
 ${chrome.session ? navigation(t, chrome.section) : ''}
-</header>
-<main id="main" class="wrap" tabindex="-1">
-${main}
-</main>
-<footer class="wrap foot"><p>${t.footer}${chrome.session ? html` ${t.footerSession}` : ''}</p></footer>
-</body>
-</html>
-`;
+</header>`,
+      footer: html`<footer class="wrap foot"><p>${t.footer}${chrome.session ? html` ${t.footerSession}` : ''}</p></footer>`,
+    },
+    main,
+  );
 }
 
 function leaveForm(t: Messages, session: { csrf: string; hasApp: boolean }): SafeHtml {

@@ -1,4 +1,4 @@
-import { html, safeUrl, type SafeHtml } from './html.ts';
+import { html, safeUrl, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
 export interface MessageView {

@@ -1,9 +1,10 @@
 import type { Payment } from '../../../db/types.ts';
 import type { AccountState } from '../portal.service.ts';
 import { canContinue, describePayment } from '../portal.service.ts';
-import { formatDate, formatMoney } from '../i18n/format.ts';
-import { date, formSecrets, money, notice, paymentBadge, price, statusBadge } from './components.ts';
-import { html, safeUrl, type SafeHtml } from './html.ts';
+import { formatDate, formatMoney } from '../../../web/format.ts';
+import { date, formSecrets, money, notice } from '../../../web/components.ts';
+import { paymentBadge, price, statusBadge } from './components.ts';
+import { html, safeUrl, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
 export interface OverviewView {

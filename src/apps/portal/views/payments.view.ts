@@ -1,9 +1,10 @@
 import type { Payment, Plan } from '../../../db/types.ts';
-import { formatDateTime, formatMoney } from '../i18n/format.ts';
+import { formatDateTime, formatMoney } from '../../../web/format.ts';
 import type { Messages } from '../i18n/messages.ts';
 import { canContinue, describePayment } from '../portal.service.ts';
-import { date, money, paymentBadge } from './components.ts';
-import { html, safeUrl, type SafeHtml } from './html.ts';
+import { date, money } from '../../../web/components.ts';
+import { paymentBadge } from './components.ts';
+import { html, safeUrl, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
 export function methodLabel(method: string | null, t: Messages): SafeHtml {

@@ -1,10 +1,11 @@
 import type { Plan } from '../../../db/types.ts';
 import type { PlanChangeQuote } from '../../../modules/subscriptions/plan-change.ts';
-import { formatDate, formatMoney } from '../i18n/format.ts';
+import { formatDate, formatMoney } from '../../../web/format.ts';
 import type { Messages } from '../i18n/messages.ts';
 import { canContinue, planDirection, type AccountState, type Direction } from '../portal.service.ts';
-import { badge, formSecrets, money, price } from './components.ts';
-import { html, type SafeHtml } from './html.ts';
+import { badge, formSecrets, money } from '../../../web/components.ts';
+import { price } from './components.ts';
+import { html, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
 export interface PlansView {

@@ -1,5 +1,5 @@
 import type { AccountHolder } from '../../../modules/portal-sessions/portal-sessions.repository.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
 export interface SwitchAccountView {

@@ -1,4 +1,4 @@
-import type { Locale } from '../../../db/types.ts';
+import type { Locale } from '../db/types.ts';
 
 /**
  * Money and dates as people read them. IDR has no minor unit: amounts are integers.

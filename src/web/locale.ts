@@ -1,12 +1,9 @@
-import type { Locale } from '../../../db/types.ts';
-import { en, id, type Messages } from './messages.ts';
-
-const catalogs: Record<Locale, Messages> = { en, id };
+import type { Locale } from '../db/types.ts';
 
 /**
  * The language of a page: the session's own locale (set by the integrator when minting the
  * link, or remembered on the end user) wins; then the browser's Accept-Language; then the
- * project's default; then English.
+ * project's default; then English. Each app keeps its own messages per locale.
  */
 export function chooseLocale(input: {
   sessionLocale?: string | null;
@@ -20,7 +17,7 @@ export function chooseLocale(input: {
   return 'en';
 }
 
-function isLocale(value: unknown): value is Locale {
+export function isLocale(value: unknown): value is Locale {
   return value === 'en' || value === 'id';
 }
 
@@ -39,8 +36,4 @@ export function fromAcceptLanguage(header: string | undefined): Locale | undefin
     if (!best || q > best.q) best = { locale, q };
   }
   return best?.locale;
-}
-
-export function messagesFor(locale: Locale): Messages {
-  return catalogs[locale];
 }

@@ -1,8 +1,8 @@
 /**
- * The portal's template engine: a tagged template that escapes every interpolated value
+ * The template engine of every server-rendered app: a tagged template that escapes every interpolated value
  * unless it is already `SafeHtml` (the result of another `html` template). Escaping is the
  * default and the only way in; `trustedHtml` exists for the one case of markup we generate
- * ourselves from constants, and is not exported beyond views.
+ * ourselves from constants (icons, the theme's <style> block), and only views use it.
  *
  * Why not a template-file engine: views are TypeScript functions, so every value they show
  * is type-checked against the data passed in, nothing is parsed or looked up at run time
