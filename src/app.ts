@@ -27,7 +27,7 @@ import { portalSessionPlatformRoutes } from './modules/portal-sessions/portal-se
 import { projectRoutes } from './modules/projects/projects.admin.routes.ts';
 import { ProjectResponse } from './modules/projects/projects.schemas.ts';
 import { subscriptionPlatformRoutes } from './modules/subscriptions/subscriptions.platform.routes.ts';
-import { PORTAL_PREFIX, portalPlugin } from './portal/portal.plugin.ts';
+import { PORTAL_PREFIX, portalPlugin } from './apps/portal/portal.plugin.ts';
 import { webhookAdminRoutes } from './modules/webhooks/webhooks.admin.routes.ts';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;

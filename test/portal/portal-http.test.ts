@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ASSETS, ASSET_BYTES } from '../../src/portal/http/assets.ts';
+import { ASSETS, ASSET_BYTES } from '../../src/apps/portal/http/assets.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';

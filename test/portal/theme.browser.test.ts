@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { contrastRatio } from '../../src/portal/theme/contrast.ts';
+import { contrastRatio } from '../../src/theme/contrast.ts';
 import { checkPortalPage, writeRecords, type PageRecord } from './support/page-checks.ts';
 import { startWorld, subscribe, type World } from './support/world.ts';
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ThemeConfig } from '../../src/db/types.ts';
-import { formatDate, formatDateTime, formatMoney } from '../../src/portal/i18n/format.ts';
-import { chooseLocale, fromAcceptLanguage } from '../../src/portal/i18n/locale.ts';
-import { en, id } from '../../src/portal/i18n/messages.ts';
-import { contrastRatio, ensureContrast, readableOn } from '../../src/portal/theme/contrast.ts';
-import { BADGE_PALETTES, resolveTheme, themeContrastWarnings, themeStyle } from '../../src/portal/theme/theme-css.ts';
-import { escapeHtml, html, safeUrl } from '../../src/portal/views/html.ts';
+import { formatDate, formatDateTime, formatMoney } from '../../src/web/format.ts';
+import { chooseLocale, fromAcceptLanguage } from '../../src/web/locale.ts';
+import { en, id } from '../../src/apps/portal/i18n/messages.ts';
+import { contrastRatio, ensureContrast, readableOn } from '../../src/theme/contrast.ts';
+import { themeStyle } from '../../src/theme/css.ts';
+import { BADGE_PALETTES, resolveTheme, themeContrastWarnings } from '../../src/theme/resolve.ts';
+import { escapeHtml, html, safeUrl } from '../../src/web/html.ts';
 
 describe('contrast arithmetic (WCAG 2.x)', () => {
   it('computes the reference ratios', () => {

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../lib/schema.ts';
-import { ThemeConfigSchema } from './theme.ts';
+import { ThemeConfigSchema } from '../../theme/schema.ts';
 
 export function RedirectUri(description?: string) {
   return Type.String({

@@ -3,7 +3,7 @@ import type { Project, ThemeConfig } from '../../db/types.ts';
 import { randomToken, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { themeContrastWarnings } from '../../portal/theme/theme-css.ts';
+import { themeContrastWarnings } from '../../theme/resolve.ts';
 import { recordEvent } from '../events/events.repository.ts';
 import * as repo from './projects.repository.ts';
 import type { CreateProjectBody, ProjectResponse, UpdateProjectBody } from './projects.schemas.ts';

@@ -2,7 +2,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { ASSET_BYTES } from '../../../src/portal/http/assets.ts';
+import { ASSET_BYTES } from '../../../src/apps/portal/http/assets.ts';
 import { artifactPath } from '../../support/browser.ts';
 
 /** The portal's page-weight budget: HTML + CSS + JS (+ icon) of one page. */

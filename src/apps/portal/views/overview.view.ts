@@ -1,0 +1,109 @@
+import type { Payment } from '../../../db/types.ts';
+import type { AccountState } from '../portal.service.ts';
+import { canContinue, describePayment } from '../portal.service.ts';
+import { formatDate, formatMoney } from '../../../web/format.ts';
+import { date, formSecrets, money, notice } from '../../../web/components.ts';
+import { paymentBadge, price, statusBadge } from './components.ts';
+import { html, safeUrl, type SafeHtml } from '../../../web/html.ts';
+import { layout, type Chrome } from './layout.ts';
+
+export interface OverviewView {
+  chrome: Chrome;
+  now: Date;
+  account: AccountState;
+  recent: Payment[];
+  notice: string | undefined;
+  csrf: string;
+  actionId: () => string;
+}
+
+export function overviewPage(v: OverviewView): SafeHtml {
+  const { t } = v.chrome;
+  return layout(
+    v.chrome,
+    t.overviewTitle,
+    html`<h1>${t.overviewTitle}</h1>
+${notice(v.notice)}
+${currentPlanCard(v)}
+${recentPaymentsCard(v)}`,
+  );
+}
+
+function currentPlanCard(v: OverviewView): SafeHtml {
+  const { t, locale } = v.chrome;
+  const { subscription: sub, current, scheduled, openPayment, status } = v.account;
+  const open = openPayment;
+  const openPlan = open ? v.account.plansById.get(open.plan_id) : undefined;
+  const periodEnd = sub?.current_period_end ?? null;
+
+  const planLine = current
+    ? html`<div class="plan-head"><p class="plan-name">${current.name}</p><p class="price">${price(current.price, current.currency, current.interval, locale, t)}</p></div>`
+    : html`<p class="lead">${status === 'canceled' ? t.canceledNote : status === 'pending_payment' || status === 'incomplete' ? t.incompleteNote : t.noPlan}</p>`;
+
+  const badges = [statusBadge(status, t)];
+  if (open && status !== 'pending_payment') badges.push(statusBadge('pending_payment', t));
+
+  let when: SafeHtml | '' = '';
+  if (sub && current && periodEnd) {
+    if (sub.status === 'past_due') when = ''; // the past-due note says what is owed and until when
+    else if (sub.cancel_at_period_end) when = html`<p>${t.endsOn(formatDate(periodEnd, locale))}</p>`;
+    else if (scheduled) when = ''; // the scheduled-change note says what happens at the period end
+    else if (current.price === 0) when = html`<p class="muted">${t.freeNoRenewal}</p>`;
+    else when = html`<p>${t.renewsOn(formatDate(periodEnd, locale))}</p>`;
+  } else if (sub?.status === 'canceled' && sub.canceled_at) {
+    when = html`<p>${t.canceledOn(formatDate(sub.canceled_at, locale))}</p>`;
+  }
+
+  const notes: SafeHtml[] = [];
+  if (sub?.status === 'past_due') {
+    notes.push(html`<div class="note warn"><p>${t.pastDueNote(sub.grace_ends_at ? formatDate(sub.grace_ends_at, locale) : null)}</p></div>`);
+  }
+  if (open && openPlan) {
+    const href = canContinue(open, v.now) ? safeUrl(`/portal/payments/${encodeURIComponent(open.id)}`) : undefined;
+    const amount = formatMoney(open.amount, open.currency, locale);
+    const renewal = open.purpose === 'renewal';
+    notes.push(html`<div class="note${renewal ? ' warn' : ''}"><p>${renewal ? t.renewalDueNote(amount, openPlan.name) : t.pendingPaymentNote(amount, openPlan.name)}</p>
+${href ? html`<p><a class="button small" href="${href}">${renewal ? t.payNowShort : t.continuePayment}</a></p>` : ''}${
+      !open.redirect_url ? html`<p class="muted">${t.preparingPayment}</p>` : ''
+    }</div>`);
+  }
+  if (sub && scheduled && periodEnd && !sub.cancel_at_period_end) {
+    notes.push(html`<div class="note"><p>${t.scheduledChangeNote(scheduled.name, formatDate(periodEnd, locale))}</p>
+<form method="post" action="/portal/scheduled-change/withdraw">${formSecrets(v.csrf, v.actionId())}
+<button type="submit" class="button secondary small">${t.withdrawChange}</button></form></div>`);
+  }
+  if (sub && sub.cancel_at_period_end && periodEnd) {
+    notes.push(html`<div class="note warn"><p>${t.cancelScheduledNote(formatDate(periodEnd, locale))}</p>
+<form method="post" action="/portal/resume">${formSecrets(v.csrf, v.actionId())}
+<button type="submit" class="button small">${t.resumeSubscription}</button></form></div>`);
+  }
+
+  const canCancel = Boolean(sub && current && (sub.status === 'active' || sub.status === 'past_due') && !sub.cancel_at_period_end);
+  return html`<section class="card" aria-labelledby="current-plan-title">
+<h2 id="current-plan-title">${t.currentPlan}</h2>
+${planLine}
+<p class="badges"><span class="visually-hidden">${t.status}: </span>${badges}</p>
+${when}
+${notes}
+<div class="actions">
+<a class="button" href="/portal/plans">${current ? t.changePlan : t.choosePlan}</a>
+${canCancel ? html`<a class="button secondary" href="/portal/cancel">${t.cancelSubscription}</a>` : ''}
+</div>
+</section>`;
+}
+
+function recentPaymentsCard(v: OverviewView): SafeHtml {
+  const { t, locale } = v.chrome;
+  if (v.recent.length === 0) return html``;
+  const rows = v.recent.map(
+    (p) => html`<tr><td>${date(p.created_at, locale)}</td><td>${describePayment(p, v.account.plansById, t)}</td><td class="num">${money(p.amount, p.currency, locale)}</td><td>${paymentBadge(p, t)}</td></tr>`,
+  );
+  return html`<section class="card" aria-labelledby="recent-title">
+<h2 id="recent-title">${t.recentPayments}</h2>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">${t.date}</th><th scope="col">${t.description}</th><th scope="col" class="num">${t.amount}</th><th scope="col">${t.status}</th></tr></thead>
+<tbody>${rows}</tbody>
+</table></div>
+<p><a href="/portal/payments">${t.viewAllPayments}</a></p>
+</section>`;
+}

@@ -1,0 +1,47 @@
+import type { Locale } from '../db/types.ts';
+
+/**
+ * Money and dates as people read them. IDR has no minor unit: amounts are integers.
+ * Indonesian writes `Rp150.000`, English `IDR 150,000` (ISO code, comma grouping).
+ * Dates are shown in Western Indonesia Time (WIB, UTC+7), where Midtrans and most
+ * customers are; the stored instants stay UTC.
+ */
+export const DISPLAY_TIME_ZONE = 'Asia/Jakarta';
+
+const grouping: Record<Locale, Intl.NumberFormat> = {
+  en: new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }),
+  id: new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 }),
+};
+
+export function formatMoney(amount: number, currency: string, locale: Locale): string {
+  const sign = amount < 0 ? '−' : '';
+  const digits = grouping[locale].format(Math.abs(amount));
+  if (currency === 'IDR') return locale === 'id' ? `${sign}Rp${digits}` : `${sign}IDR ${digits}`;
+  return `${sign}${currency} ${digits}`;
+}
+
+const dateTag: Record<Locale, string> = { en: 'en-GB', id: 'id-ID' };
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: Locale, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}:${withTime}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(dateTag[locale], {
+      timeZone: DISPLAY_TIME_ZONE,
+      ...(withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'long' }),
+    });
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
+/** `15 February 2026` / `15 Februari 2026`. */
+export function formatDate(date: Date, locale: Locale): string {
+  return formatter(locale, false).format(date);
+}
+
+/** `15 Feb 2026, 10:00` / `15 Feb 2026, 10.00`. */
+export function formatDateTime(date: Date, locale: Locale): string {
+  return formatter(locale, true).format(date);
+}
