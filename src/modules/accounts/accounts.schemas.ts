@@ -29,17 +29,32 @@ export const CreateUserBody = Type.Object(
 );
 export type CreateUserBody = Static<typeof CreateUserBody>;
 
-export const UserResponse = Type.Object({
-  id: Type.String({ examples: ['usr_3kTMd9zQ0m1xYbq8Wv2c1A'] }),
-  email: Type.String(),
-  name: Type.String(),
-  instance_admin: Type.Boolean(),
-  two_factor_enabled: Type.Boolean(),
-  created_at: Type.String({ format: 'date-time' }),
-  invitation_url: Type.Union([Type.String(), Type.Null()], {
-    description: 'Single-use link where the person sets their password (only when created without one). Shown once.',
-  }),
-});
+export const UserResponse = Type.Object(
+  {
+    id: Type.String({ examples: ['usr_3kTMd9zQ0m1xYbq8Wv2c1A'] }),
+    email: Type.String(),
+    name: Type.String(),
+    instance_admin: Type.Boolean(),
+    two_factor_enabled: Type.Boolean(),
+    created_at: Type.String({ format: 'date-time' }),
+    invitation_url: Type.Union([Type.String(), Type.Null()], {
+      description: 'Single-use link where the person sets their password (only when created without one). Shown once.',
+    }),
+  },
+  {
+    examples: [
+      {
+        id: 'usr_3kTMd9zQ0m1xYbq8Wv2c1A',
+        email: 'ana@example.com',
+        name: 'Ana Wijaya',
+        instance_admin: false,
+        two_factor_enabled: false,
+        created_at: '2026-12-02T03:00:00.000Z',
+        invitation_url: 'http://localhost:3000/dashboard/invitation?token=Qm9vdHN0cmFwIHdpdGhvdXQgYSBiYWNrZG9vciEhISE',
+      },
+    ],
+  },
+);
 
 export const MemberBody = Type.Object(
   {
@@ -51,10 +66,23 @@ export const MemberBody = Type.Object(
 );
 export type MemberBody = Static<typeof MemberBody>;
 
-export const MemberResponse = Type.Object({
-  project_id: Type.String(),
-  user_id: Type.String(),
-  role: RoleSchema,
-  created_at: Type.String({ format: 'date-time' }),
-  updated_at: Type.String({ format: 'date-time' }),
-});
+export const MemberResponse = Type.Object(
+  {
+    project_id: Type.String(),
+    user_id: Type.String(),
+    role: RoleSchema,
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+  },
+  {
+    examples: [
+      {
+        project_id: 'prj_3kTMd9zQ0m1xYbq8Wv2c1A',
+        user_id: 'usr_3kTMd9zQ0m1xYbq8Wv2c1A',
+        role: 'admin',
+        created_at: '2026-12-02T03:00:00.000Z',
+        updated_at: '2026-12-02T03:00:00.000Z',
+      },
+    ],
+  },
+);

@@ -5,13 +5,24 @@ import { errorResponses } from '../../lib/schema.ts';
 import { PublicPayment } from '../events/events.schemas.ts';
 import { ProjectParams } from '../projects/projects.schemas.ts';
 import { listRefundsDue } from './list-refunds-due.ts';
+import { PAYMENT_EXAMPLE } from './payments.platform.routes.ts';
 
 const RefundsDueQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })) }, { additionalProperties: false });
 
-const RefundsDueResponse = Type.Object({
-  data: Type.Array(PublicPayment),
-  has_more: Type.Boolean({ description: 'More flagged payments follow.' }),
-});
+const RefundsDueResponse = Type.Object(
+  {
+    data: Type.Array(PublicPayment),
+    has_more: Type.Boolean({ description: 'More flagged payments follow.' }),
+  },
+  {
+    examples: [
+      {
+        data: [{ ...PAYMENT_EXAMPLE, amount: 417, paid_at: '2026-12-24T02:10:00.000Z', refund_due: { reason: 'settled_after_expiry', flagged_at: '2026-12-24T02:10:01.000Z' } }],
+        has_more: false,
+      },
+    ],
+  },
+);
 
 /** Admin API for a project's payments; mounted under /api/admin. */
 export function paymentAdminRoutes(deps: Deps): FastifyPluginAsyncTypebox {

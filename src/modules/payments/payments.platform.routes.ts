@@ -21,7 +21,7 @@ const PaymentListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const PAYMENT_EXAMPLE = {
+export const PAYMENT_EXAMPLE = {
   id: 'pay_Hq2m8Zx0Vb1nR7tY3pL5wA',
   order_id: 'pay_Hq2m8Zx0Vb1nR7tY3pL5wA',
   end_user_id: 'user_abc123',
