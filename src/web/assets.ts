@@ -28,15 +28,23 @@ export interface Assets<K extends string> {
   register(app: FastifyInstance): void;
 }
 
-/** `files` maps a key to a file name in `dir` (a `file:` URL ending in `/`). */
-export function createAssets<K extends string>(prefix: string, dir: URL, files: Record<K, string>): Assets<K> {
+/** The kit's own stylesheet, which every app serves first (under its own prefix). */
+export const KIT_STYLESHEET = new URL('./static/kit.css', import.meta.url);
+
+/**
+ * `files` maps a key to a file name in `dir` (a `file:` URL ending in `/`), or to a `file:`
+ * URL elsewhere (the kit's stylesheet).
+ */
+export function createAssets<K extends string>(prefix: string, dir: URL, files: Record<K, string | URL>): Assets<K> {
   const loaded = {} as Record<K, Asset>;
   for (const key of Object.keys(files) as K[]) {
-    const file = files[key];
+    const source = files[key];
+    const url = source instanceof URL ? source : new URL(source, dir);
+    const file = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
     const ext = file.slice(file.lastIndexOf('.') + 1);
     const type = TYPES[ext];
     if (!type) throw new Error(`no content type for asset ${file}`);
-    const body = readFileSync(new URL(file, dir));
+    const body = readFileSync(url);
     const hash = createHash('sha256').update(body).digest('base64url').slice(0, 12);
     loaded[key] = { path: `${prefix}/assets/${file.replace(/\.[a-z]+$/, '')}-${hash}.${ext}`, type, body };
   }

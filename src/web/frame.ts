@@ -6,7 +6,8 @@ export interface Frame {
   /** The whole <title>, as the app composes it. */
   title: string;
   /** Hashed same-origin asset paths (web/assets.ts). */
-  assets: { icon: string; stylesheet: string; script: string };
+  /** Stylesheets in order: the kit's first, then the app's. */
+  assets: { icon: string; stylesheets: readonly string[]; script: string };
   /** The theme's <style> text (custom properties only; its hash is in the page's CSP). */
   themeCss: string;
   /** The skip link's text; it jumps to <main id="main">. */
@@ -30,7 +31,8 @@ export function frame(f: Frame, main: SafeHtml): SafeHtml {
 <meta name="robots" content="noindex, nofollow">
 <title>${f.title}</title>
 <link rel="icon" href="${f.assets.icon}" type="image/svg+xml">
-<link rel="stylesheet" href="${f.assets.stylesheet}">
+${f.assets.stylesheets.map((href) => html`<link rel="stylesheet" href="${href}">
+`)}
 <style>${trustedHtml(f.themeCss)}</style>
 <script src="${f.assets.script}" defer></script>
 </head>

@@ -1,8 +1,9 @@
-import { createAssets } from '../../../web/assets.ts';
+import { createAssets, KIT_STYLESHEET } from '../../../web/assets.ts';
 import { PORTAL_PREFIX } from '../prefix.ts';
 
 /** The portal's static files (static/), served hashed under /portal/assets. */
 const portalAssets = createAssets(PORTAL_PREFIX, new URL('../static/', import.meta.url), {
+  kit: KIT_STYLESHEET,
   css: 'portal.css',
   js: 'portal.js',
   icon: 'icon.svg',
