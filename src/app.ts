@@ -19,6 +19,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { planAdminRoutes } from './modules/plans/plans.admin.routes.ts';
 import { planPlatformRoutes } from './modules/plans/plans.platform.routes.ts';
 import { PlanResponse } from './modules/plans/plans.schemas.ts';
+import { DASHBOARD_PREFIX, dashboardPlugin } from './apps/dashboard/dashboard.plugin.ts';
 import { accountAdminRoutes } from './modules/accounts/accounts.admin.routes.ts';
 import { paymentAdminRoutes } from './modules/payments/payments.admin.routes.ts';
 import { paymentPlatformRoutes } from './modules/payments/payments.platform.routes.ts';
@@ -123,6 +124,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   );
 
   await app.register(midtransWebhookRoutes(deps));
+  await app.register(dashboardPlugin(deps), { prefix: DASHBOARD_PREFIX });
   await app.register(portalPlugin(deps), { prefix: PORTAL_PREFIX });
 
   if (options.demo) await app.register(demoRoutes(deps, options.demo));

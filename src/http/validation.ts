@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
@@ -27,6 +27,29 @@ const paramAjv = build(true);
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema);
+
+const formAjv = new Ajv({ ...shared, allErrors: true });
+addFormats.default(formAjv);
+const formValidators = new WeakMap<object, ValidateFunction>();
+
+/**
+ * Validates `value` against an API body schema (the one source of rules) for a form: one
+ * sentence per top-level field that is wrong, so a page can show each next to its field.
+ */
+export function fieldErrors(schema: object, value: unknown): Record<string, string> {
+  let validate = formValidators.get(schema);
+  if (!validate) {
+    validate = formAjv.compile(schema);
+    formValidators.set(schema, validate);
+  }
+  if (validate(value)) return {};
+  const errors: Record<string, string> = {};
+  for (const error of validate.errors ?? []) {
+    const field = error.instancePath.split('/')[1] ?? String(error.params.missingProperty ?? error.params.additionalProperty ?? '');
+    errors[field] ??= describeValidationError(error, 'form');
+  }
+  return errors;
+}
 
 /** One human sentence naming the offending field, e.g. `theme_config.colors.primary must be …`. */
 export function describeValidationError(error: ErrorObject, part: string): string {

@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   portal_session_ended: 401,
   browser_request_forbidden: 403,
   csrf_failed: 403,
+  forbidden: 403,
   not_found: 404,
   project_not_found: 404,
   plan_not_found: 404,

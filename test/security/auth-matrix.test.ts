@@ -44,6 +44,7 @@ const PUBLIC: Array<[RegExp, string]> = [
   [/^\/(healthz|readyz)$/, 'load-balancer probes; they answer no data'],
   [/^\/api\/webhooks\/midtrans$/, "Midtrans notifications: authenticated by Midtrans' signature (test/billing/webhook-security.test.ts)"],
   [/^\/portal(\/|$)/, "the end user's portal: authenticated by its session cookie (test/portal/portal-http.test.ts)"],
+  [/^\/dashboard(\/|$)/, 'the dashboard: its own session cookie and roles (test/dashboard/dashboard-http.test.ts)'],
 ];
 
 type Guard = 'admin' | 'client-basic' | 'client-body' | 'public';

@@ -1,0 +1,174 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Deps } from '../../../deps.ts';
+import type { Project } from '../../../db/types.ts';
+import { fieldErrors } from '../../../http/validation.ts';
+import { listProjectsOfUser } from '../../../modules/accounts/accounts.repository.ts';
+import { can } from '../../../modules/accounts/roles.ts';
+import { recordAudit } from '../../../modules/audit/audit.repository.ts';
+import { listProjects } from '../../../modules/projects/projects.repository.ts';
+import { UpdateProjectBody } from '../../../modules/projects/projects.schemas.ts';
+import { rotateClientSecret, updateProject } from '../../../modules/projects/projects.service.ts';
+import { newActionId } from '../../../web/once.ts';
+import { chromeFor, sendPage } from '../http/pages.ts';
+import { loadProject, projectAccess, requireCapability } from '../http/project-access.ts';
+import { dashboardContext, once, requireCsrfToken, requireSameOrigin, requireSignedIn } from '../http/session.ts';
+import { keysPage } from '../views/keys.view.ts';
+import { projectOverviewPage, projectsPage, settingsPage, type SettingsForm } from '../views/projects.view.ts';
+
+const ProjectParams = Type.Object({ projectId: Type.String({ maxLength: 80 }) }, { additionalProperties: false });
+const SavedQuery = Type.Object({ saved: Type.Optional(Type.String({ maxLength: 5 })) }, { additionalProperties: false });
+const FormSecrets = { csrf: Type.String({ maxLength: 200 }), action_id: Type.String({ maxLength: 64 }) };
+const SettingsBody = Type.Object(
+  {
+    ...FormSecrets,
+    name: Type.String({ maxLength: 1000 }),
+    default_locale: Type.String({ maxLength: 10 }),
+    redirect_uris: Type.String({ maxLength: 50_000 }),
+    grace_period_days: Type.String({ maxLength: 10 }),
+    development_mode: Type.Optional(Type.Literal('on')),
+  },
+  { additionalProperties: false },
+);
+const RotateBody = Type.Object(FormSecrets, { additionalProperties: false });
+
+function formOf(p: Project): SettingsForm {
+  return {
+    name: p.name,
+    default_locale: p.default_locale,
+    redirect_uris: p.redirect_uris.join('\n'),
+    grace_period_days: String(p.grace_period_days),
+    development_mode: p.development_mode,
+  };
+}
+
+/** Projects: the list, one project's overview, its settings and its API keys. */
+export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
+  const signedIn = requireSignedIn(deps);
+  const project = loadProject(deps);
+  const sameOrigin = requireSameOrigin(deps.config.publicUrl);
+  return async (app) => {
+    app.get('/', { preHandler: signedIn, schema: { hide: true } }, async (request, reply) => {
+      const ctx = dashboardContext(request);
+      const projects = ctx.user.instance_admin
+        ? (await listProjects(deps.db)).map((p) => ({ id: p.id, name: p.name, role: 'owner' as const }))
+        : await listProjectsOfUser(deps.db, ctx.user.id);
+      return sendPage(reply, projectsPage(chromeFor(request, ctx), projects));
+    });
+
+    app.get('/projects/:projectId', { preHandler: [signedIn, project], schema: { params: ProjectParams, hide: true } }, async (request, reply) => {
+      const ctx = dashboardContext(request);
+      const { project: p, role } = projectAccess(request);
+      return sendPage(reply, projectOverviewPage(chromeFor(request, ctx, { id: p.id, name: p.name, section: 'overview' }), { project: p, role }));
+    });
+
+    app.get(
+      '/projects/:projectId/settings',
+      { preHandler: [signedIn, project], schema: { params: ProjectParams, querystring: SavedQuery, hide: true } },
+      async (request, reply) => {
+        const ctx = dashboardContext(request);
+        const { project: p, role } = projectAccess(request);
+        const chrome = chromeFor(request, ctx, { id: p.id, name: p.name, section: 'settings' });
+        return sendPage(
+          reply,
+          settingsPage(chrome, { projectId: p.id, form: formOf(p), errors: {}, editable: can(role, 'manage_settings'), csrf: ctx.csrf, actionId: newActionId(), saved: request.query.saved === '1' }),
+        );
+      },
+    );
+
+    app.post(
+      '/projects/:projectId/settings',
+      {
+        onRequest: sameOrigin,
+        preHandler: [signedIn, requireCsrfToken, project, requireCapability('manage_settings')],
+        schema: { params: ProjectParams, body: SettingsBody, hide: true },
+      },
+      async (request, reply) => {
+        const ctx = dashboardContext(request);
+        const { project: before } = projectAccess(request);
+        const f = request.body;
+        // The form's text, turned into the admin API's body and checked by the same schema.
+        const body = {
+          name: f.name.trim(),
+          default_locale: f.default_locale,
+          redirect_uris: f.redirect_uris.split(/\r?\n/).map((u) => u.trim()).filter(Boolean),
+          grace_period_days: /^\d{1,4}$/.test(f.grace_period_days.trim()) ? Number(f.grace_period_days.trim()) : f.grace_period_days,
+          development_mode: f.development_mode === 'on',
+        };
+        const errors = fieldErrors(UpdateProjectBody, body);
+        if (Object.keys(errors).length) {
+          const form = { ...f, development_mode: f.development_mode === 'on' };
+          const chrome = chromeFor(request, ctx, { id: before.id, name: before.name, section: 'settings' });
+          return sendPage(reply, settingsPage(chrome, { projectId: before.id, form, errors, editable: true, csrf: ctx.csrf, actionId: newActionId(), saved: false }), 400);
+        }
+        const location = await once(
+          deps,
+          ctx,
+          f.action_id,
+          async () => {
+            const changes = diff(before, body);
+            if (Object.keys(changes).length) {
+              await updateProject(deps.db, before.id, body as UpdateProjectBody, ctx.now);
+              await recordAudit(deps.db, { actorUserId: ctx.user.id, projectId: before.id, action: 'project.updated', subjectId: before.id, ip: request.ip, data: { changes }, now: ctx.now });
+            }
+            return `/dashboard/projects/${encodeURIComponent(before.id)}/settings?saved=1`;
+          },
+          async () => `/dashboard/projects/${encodeURIComponent(before.id)}/settings`,
+        );
+        return reply.code(303).header('location', location).send();
+      },
+    );
+
+    app.get('/projects/:projectId/keys', { preHandler: [signedIn, project], schema: { params: ProjectParams, hide: true } }, async (request, reply) => {
+      const ctx = dashboardContext(request);
+      const { project: p, role } = projectAccess(request);
+      const chrome = chromeFor(request, ctx, { id: p.id, name: p.name, section: 'keys' });
+      return sendPage(reply, keysPage(chrome, { project: p, canRotate: can(role, 'manage_settings'), csrf: ctx.csrf, actionId: newActionId() }));
+    });
+
+    app.post(
+      '/projects/:projectId/keys/rotate',
+      {
+        onRequest: sameOrigin,
+        preHandler: [signedIn, requireCsrfToken, project, requireCapability('manage_settings')],
+        schema: { params: ProjectParams, body: RotateBody, hide: true },
+      },
+      async (request, reply) => {
+        const ctx = dashboardContext(request);
+        const { project: p } = projectAccess(request);
+        const keysUrl = `/dashboard/projects/${encodeURIComponent(p.id)}/keys`;
+        let shown: { project: Project; clientSecret: string } | undefined;
+        const location = await once(
+          deps,
+          ctx,
+          request.body.action_id,
+          async () => {
+            shown = await rotateClientSecret(deps.db, p.id, ctx.now);
+            deps.credentials.invalidate(p.client_id);
+            await recordAudit(deps.db, { actorUserId: ctx.user.id, projectId: p.id, action: 'project.secret_rotated', subjectId: p.id, ip: request.ip, now: ctx.now });
+            return keysUrl;
+          },
+          async () => keysUrl,
+        );
+        // The secret is shown in this response only: never in a URL, never stored.
+        if (!shown) return reply.code(303).header('location', location).send();
+        const chrome = chromeFor(request, ctx, { id: p.id, name: p.name, section: 'keys' });
+        return sendPage(reply, keysPage(chrome, { project: shown.project, canRotate: true, csrf: ctx.csrf, actionId: newActionId(), newSecret: shown.clientSecret }));
+      },
+    );
+  };
+}
+
+/** old → new of each setting that changed, for the audit log. */
+function diff(before: Project, after: Record<string, unknown>): Record<string, { old: unknown; new: unknown }> {
+  const current: Record<string, unknown> = formOfValues(before);
+  const changes: Record<string, { old: unknown; new: unknown }> = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (JSON.stringify(current[key]) !== JSON.stringify(value)) changes[key] = { old: current[key], new: value };
+  }
+  return changes;
+}
+
+function formOfValues(p: Project): Record<string, unknown> {
+  return { name: p.name, default_locale: p.default_locale, redirect_uris: p.redirect_uris, grace_period_days: p.grace_period_days, development_mode: p.development_mode };
+}

@@ -1,0 +1,82 @@
+import type { Project, Role } from '../../../db/types.ts';
+import { html, type SafeHtml } from '../../../web/html.ts';
+import { field, layout, type Chrome } from './layout.ts';
+
+export function projectsPage(chrome: Chrome, projects: Array<{ id: string; name: string; role: Role }>): SafeHtml {
+  const { t } = chrome;
+  const rows = projects.map(
+    (p) => html`<tr><th scope="row"><a href="/dashboard/projects/${encodeURIComponent(p.id)}">${p.name}</a></th><td>${t.roles[p.role]}</td></tr>`,
+  );
+  return layout(
+    chrome,
+    t.projectsTitle,
+    html`<h1>${t.projectsTitle}</h1>
+<section class="card">
+${projects.length
+  ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t.projectName}</th><th scope="col">${t.role}</th></tr></thead><tbody>${rows}</tbody></table></div>`
+  : html`<p>${t.noProjects}</p>`}
+</section>`,
+  );
+}
+
+export function projectOverviewPage(chrome: Chrome, v: { project: Project; role: Role }): SafeHtml {
+  const { t } = chrome;
+  const p = v.project;
+  return layout(
+    chrome,
+    p.name,
+    html`<h1>${p.name}</h1>
+<p class="muted">${t.yourRole(t.roles[v.role])} — ${t.roleHelp[v.role]}</p>
+<section class="card" aria-labelledby="facts">
+<h2 id="facts">${t.navOverview}</h2>
+<dl class="summary">
+<dt>${t.clientId}</dt><dd><code>${p.client_id}</code></dd>
+<dt>${t.defaultLocale}</dt><dd>${t.languageName[p.default_locale]}</dd>
+<dt>${t.gracePeriod}</dt><dd>${String(p.grace_period_days)}</dd>
+<dt>${t.redirectUris}</dt><dd>${p.redirect_uris.length ? html`<ul>${p.redirect_uris.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : t.none}</dd>
+</dl>
+</section>`,
+  );
+}
+
+export interface SettingsForm {
+  name: string;
+  default_locale: string;
+  redirect_uris: string;
+  grace_period_days: string;
+  development_mode: boolean;
+}
+
+export function settingsPage(
+  chrome: Chrome,
+  v: { projectId: string; form: SettingsForm; errors: Record<string, string>; editable: boolean; csrf: string; actionId: string; saved: boolean },
+): SafeHtml {
+  const { t } = chrome;
+  const f = v.form;
+  const disabled = v.editable ? '' : html` disabled`;
+  const hasErrors = Object.keys(v.errors).length > 0;
+  return layout(
+    chrome,
+    t.settingsTitle,
+    html`<h1>${t.settingsTitle}</h1>
+${v.saved ? html`<p class="notice" role="status">${t.saved}</p>` : ''}
+${hasErrors ? html`<p class="error-text" role="alert">${t.fixErrors}</p>` : ''}
+${v.editable ? '' : html`<p class="note">${t.readOnly}</p>`}
+<form method="post" action="/dashboard/projects/${encodeURIComponent(v.projectId)}/settings" class="card" novalidate>
+<input type="hidden" name="csrf" value="${v.csrf}"><input type="hidden" name="action_id" value="${v.actionId}">
+${field({ name: 'name', label: t.projectName, error: v.errors.name, control: (a) => html`<input type="text" ${a} value="${f.name}" maxlength="100" required${disabled}>` })}
+${field({
+  name: 'default_locale',
+  label: t.defaultLocale,
+  error: v.errors.default_locale,
+  control: (a) => html`<select ${a}${disabled}>${(['en', 'id'] as const).map((l) => html`<option value="${l}"${f.default_locale === l ? html` selected` : ''}>${t.languageName[l]}</option>`)}</select>`,
+})}
+${field({ name: 'redirect_uris', label: t.redirectUris, hint: t.redirectUrisHelp, error: v.errors.redirect_uris, control: (a) => html`<textarea ${a} rows="4" spellcheck="false"${disabled}>${f.redirect_uris}</textarea>` })}
+${field({ name: 'grace_period_days', label: t.gracePeriod, hint: t.gracePeriodHelp, error: v.errors.grace_period_days, control: (a) => html`<input type="number" ${a} min="0" max="60" value="${f.grace_period_days}"${disabled}>` })}
+<div class="field"><div class="choice"><input type="checkbox" id="development_mode" name="development_mode" value="on" aria-describedby="development_mode-hint"${f.development_mode ? html` checked` : ''}${disabled}>
+<label for="development_mode">${t.developmentMode}</label></div>
+<span class="hint" id="development_mode-hint">${t.developmentModeHelp}</span></div>
+${v.editable ? html`<button type="submit" class="button">${t.save}</button>` : ''}
+</form>`,
+  );
+}
