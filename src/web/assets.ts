@@ -30,6 +30,8 @@ export interface Assets<K extends string> {
 
 /** The kit's own stylesheet, which every app serves first (under its own prefix). */
 export const KIT_STYLESHEET = new URL('./static/kit.css', import.meta.url);
+/** The kit's script (forms send once), which every app loads first. */
+export const KIT_SCRIPT = new URL('./static/kit.js', import.meta.url);
 
 /**
  * `files` maps a key to a file name in `dir` (a `file:` URL ending in `/`), or to a `file:`

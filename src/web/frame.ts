@@ -7,7 +7,7 @@ export interface Frame {
   title: string;
   /** Hashed same-origin asset paths (web/assets.ts). */
   /** Stylesheets in order: the kit's first, then the app's. */
-  assets: { icon: string; stylesheets: readonly string[]; script: string };
+  assets: { icon: string; stylesheets: readonly string[]; scripts: readonly string[] };
   /** The theme's <style> text (custom properties only; its hash is in the page's CSP). */
   themeCss: string;
   /** The skip link's text; it jumps to <main id="main">. */
@@ -34,7 +34,8 @@ export function frame(f: Frame, main: SafeHtml): SafeHtml {
 ${f.assets.stylesheets.map((href) => html`<link rel="stylesheet" href="${href}">
 `)}
 <style>${trustedHtml(f.themeCss)}</style>
-<script src="${f.assets.script}" defer></script>
+${f.assets.scripts.map((src) => html`<script src="${src}" defer></script>
+`)}
 </head>
 <body>
 <a class="skip" href="#main">${f.skipLabel}</a>

@@ -2,20 +2,6 @@
 (function () {
   'use strict';
 
-  // A form sends once (the server also runs each form's action once).
-  document.addEventListener('submit', function (event) {
-    var form = event.target;
-    if (!(form instanceof HTMLFormElement)) return;
-    if (form.dataset.sent === 'true') {
-      event.preventDefault();
-      return;
-    }
-    form.dataset.sent = 'true';
-    form.querySelectorAll('button').forEach(function (button) {
-      button.setAttribute('aria-disabled', 'true');
-    });
-  });
-
   // "Copy" buttons next to a secret or link: without script the text is selectable instead.
   document.querySelectorAll('[data-copy]').forEach(function (button) {
     var target = document.getElementById(button.getAttribute('data-copy'));

@@ -45,7 +45,7 @@ ${field({ name: 'new_password', label: t.newPassword, hint: t.passwordHint, erro
 ${twoFactor(chrome, v, secrets)}
 </section>
 </div>
-<section class="card" aria-labelledby="sessions-title">
+<section class="card">
 <h2 id="sessions-title">${t.sessionsTitle}</h2>
 <div class="table-wrap" role="region" aria-labelledby="sessions-title" tabindex="0"><table>
 <thead><tr><th scope="col">${t.device}</th><th scope="col">${t.ipAddress}</th><th scope="col">${t.signedInAt}</th><th scope="col">${t.lastActive}</th><th scope="col"><span class="visually-hidden">${t.revoke}</span></th></tr></thead>

@@ -27,7 +27,7 @@ export function layout(chrome: Chrome, title: string, main: SafeHtml): SafeHtml 
     {
       lang: chrome.locale,
       title: `${title} · ${t.product} ${t.dashboard}`,
-      assets: { icon: ASSETS.icon.path, stylesheets: [ASSETS.kit.path, ASSETS.css.path], script: ASSETS.js.path },
+      assets: { icon: ASSETS.icon.path, stylesheets: [ASSETS.kit.path, ASSETS.css.path], scripts: [ASSETS.kitJs.path, ASSETS.js.path] },
       themeCss: DASHBOARD_THEME.css,
       skipLabel: t.skipToContent,
       header: html`<header class="top">

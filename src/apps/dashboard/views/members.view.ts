@@ -40,7 +40,7 @@ ${v.problem ? html`<p class="error-text" role="alert">${v.problem}</p>` : ''}
 ${v.invitation
   ? html`<section class="card" aria-labelledby="invitation"><h2 id="invitation">${t.invitationLinkTitle}</h2><p>${t.invitationLinkLead(v.invitation.email)}</p>${shownOnce('invitation-url', v.invitation.url, t)}</section>`
   : ''}
-<section class="card" aria-labelledby="members">
+<section class="card">
 <h2 id="members" class="visually-hidden">${t.membersTitle}</h2>
 <div class="table-wrap" role="region" aria-labelledby="members" tabindex="0"><table>
 <thead><tr><th scope="col">${t.name}</th><th scope="col">${t.role}</th><th scope="col"><span class="visually-hidden">${t.changeRole}</span></th></tr></thead>

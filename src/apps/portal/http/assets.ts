@@ -1,9 +1,10 @@
-import { createAssets, KIT_STYLESHEET } from '../../../web/assets.ts';
+import { createAssets, KIT_SCRIPT, KIT_STYLESHEET } from '../../../web/assets.ts';
 import { PORTAL_PREFIX } from '../prefix.ts';
 
 /** The portal's static files (static/), served hashed under /portal/assets. */
 const portalAssets = createAssets(PORTAL_PREFIX, new URL('../static/', import.meta.url), {
   kit: KIT_STYLESHEET,
+  kitJs: KIT_SCRIPT,
   css: 'portal.css',
   js: 'portal.js',
   icon: 'icon.svg',

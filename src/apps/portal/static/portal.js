@@ -2,21 +2,6 @@
 (function () {
   'use strict';
 
-  // A form sends once: after the first submit its buttons show as busy and further submits
-  // are ignored. (The server also refuses to run a second submission of the same form.)
-  document.addEventListener('submit', function (event) {
-    var form = event.target;
-    if (!(form instanceof HTMLFormElement)) return;
-    if (form.dataset.sent === 'true') {
-      event.preventDefault();
-      return;
-    }
-    form.dataset.sent = 'true';
-    form.querySelectorAll('button').forEach(function (button) {
-      button.setAttribute('aria-disabled', 'true');
-    });
-  });
-
   // A payment waiting for the gateway: ask our server every few seconds (for at most
   // ten minutes) and reload only once its status has changed. Without script the page
   // has a "Refresh status" link instead.

@@ -27,7 +27,7 @@ export function layout(chrome: Chrome, title: string, main: SafeHtml): SafeHtml 
     {
       lang: chrome.locale,
       title: chrome.projectName ? `${title} · ${t.portalName(chrome.projectName)}` : title,
-      assets: { icon: ASSETS.icon.path, stylesheets: [ASSETS.kit.path, ASSETS.css.path], script: ASSETS.js.path },
+      assets: { icon: ASSETS.icon.path, stylesheets: [ASSETS.kit.path, ASSETS.css.path], scripts: [ASSETS.kitJs.path, ASSETS.js.path] },
       themeCss: chrome.theme.css,
       skipLabel: t.skipToContent,
       header: html`<header class="top">
