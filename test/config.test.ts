@@ -42,6 +42,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '-3' })).toThrow(ConfigError);
   });
 
+  it('reads the dashboard session lifetimes with their defaults and refuses nonsense', () => {
+    expect(loadConfig({}).dashboard).toEqual({ sessionIdleMs: 30 * 60_000, sessionMaxMs: 12 * 3_600_000 });
+    expect(loadConfig({ DASHBOARD_SESSION_IDLE_MINUTES: '10', DASHBOARD_SESSION_MAX_HOURS: '2' }).dashboard).toEqual({ sessionIdleMs: 600_000, sessionMaxMs: 7_200_000 });
+    expect(() => loadConfig({ DASHBOARD_SESSION_IDLE_MINUTES: '1' })).toThrow('DASHBOARD_SESSION_IDLE_MINUTES must be between 5 and 1440, got 1');
+    expect(() => loadConfig({ DASHBOARD_SESSION_MAX_HOURS: 'forever' })).toThrow(ConfigError);
+  });
+
   it('generates an admin key in development and says so', () => {
     const a = loadConfig({});
     const b = loadConfig({});
