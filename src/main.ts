@@ -2,6 +2,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { migrate, openDatabase } from './db/database.ts';
 import { createDeps } from './deps.ts';
+import { devSecretsFile, loadDevSecrets } from './demo/dev-secrets.ts';
 import { seedDemo } from './demo/seed.ts';
 import { systemClock } from './lib/clock.ts';
 import { createLogger } from './lib/logger.ts';
@@ -15,8 +16,13 @@ import { Scheduler } from './scheduler/scheduler.ts';
 /** Entry point: read config, open and migrate the database, listen, shut down gracefully. */
 async function main(): Promise<void> {
   let config: Config;
+  // Development: the admin key and the demo's secrets stay the same across restarts.
+  const nodeEnv = process.env.NODE_ENV ?? 'development';
+  const dataDir = process.env.DATA_DIR?.trim() || './.data';
+  const devSecrets = nodeEnv === 'development' ? loadDevSecrets(dataDir) : undefined;
+  const adminKeyKept = Boolean(devSecrets && !process.env.ADMIN_API_KEY?.trim());
   try {
-    config = loadConfig();
+    config = loadConfig(adminKeyKept ? { ...process.env, ADMIN_API_KEY: devSecrets!.adminApiKey } : process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`Configuration error: ${err.message}`);
@@ -47,7 +53,10 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) await migrate(database.db);
   const payments = await setUpPayments(config);
   const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock: systemClock, gateway: payments.gateway, logger });
-  const demo = config.demo && config.env !== 'production' ? await seedDemo(deps) : undefined;
+  const demo =
+    config.demo && config.env !== 'production' && devSecrets
+      ? await seedDemo(deps, { clientSecret: devSecrets.demoClientSecret, ownerPassword: devSecrets.demoOwnerPassword })
+      : undefined;
   const app = await buildApp(deps, { demo });
   const scheduler = new Scheduler(
     [
@@ -95,12 +104,17 @@ async function main(): Promise<void> {
     lines.push(
       `  Demo app:                  ${config.publicUrl}/demo`,
       `  Demo client_id:            ${demo.clientId}`,
-      `  Demo client_secret:        ${demo.clientSecret}   (re-issued at every start)`,
+      `  Demo client_secret:        ${demo.clientSecret}`,
+      `  Dashboard:                 ${config.publicUrl}/dashboard`,
+      `  Demo owner:                ${demo.owner.email} / ${demo.owner.password}   (unless changed in the dashboard)`,
     );
   }
-  if (config.adminApiKeyGenerated) {
+  if (adminKeyKept) {
+    lines.push(`  ADMIN_API_KEY:             ${config.adminApiKey}`);
+  } else if (config.adminApiKeyGenerated) {
     lines.push(`  ADMIN_API_KEY (generated for this run; set it to keep one): ${config.adminApiKey}`);
   }
+  if (devSecrets) lines.push(`  (development secrets are kept in ${devSecretsFile(dataDir)})`);
   console.log(lines.join('\n') + '\n');
 }
 

@@ -1,5 +1,8 @@
 import type { Deps } from '../deps.ts';
-import { randomToken, sha256 } from '../lib/crypto.ts';
+import { sha256 } from '../lib/crypto.ts';
+import { findUserByEmail } from '../modules/accounts/accounts.repository.ts';
+import { setMemberRole } from '../modules/accounts/members.ts';
+import { createUser } from '../modules/accounts/users.ts';
 import { createPlan } from '../modules/plans/plans.service.ts';
 import { createPortalSession } from '../modules/portal-sessions/portal-sessions.service.ts';
 import { findProjectByClientId, replaceClientSecretHash } from '../modules/projects/projects.repository.ts';
@@ -7,26 +10,31 @@ import { createProject } from '../modules/projects/projects.service.ts';
 
 export const DEMO_CLIENT_ID = 'cli_demo';
 export const DEMO_END_USER_ID = 'demo-user';
+export const DEMO_OWNER_EMAIL = 'demo-owner@example.com';
 
 export interface DemoCredentials {
   projectId: string;
   clientId: string;
   clientSecret: string;
+  owner: { email: string; password: string };
 }
 
 /**
  * Development only. Seeds a demo project (Free, Pro and Business plans in IDR, one end
- * user) on an empty database. Its secret is known only to this process: it is re-issued
- * at every start, because the database keeps nothing but the hash.
+ * user) and its owner's dashboard account on an empty database. The client secret and the
+ * owner's first password are the caller's (kept in DATA_DIR, see dev-secrets.ts), so they
+ * stay the same across restarts; the database keeps only their hashes.
  */
-export async function seedDemo(deps: Deps): Promise<DemoCredentials> {
+export async function seedDemo(deps: Deps, secrets: { clientSecret: string; ownerPassword: string }): Promise<DemoCredentials> {
+  const { clientSecret } = secrets;
+  const owner = { email: DEMO_OWNER_EMAIL, password: secrets.ownerPassword };
   const now = deps.clock.now();
   const existing = await findProjectByClientId(deps.db, DEMO_CLIENT_ID);
-  const clientSecret = `lgs_${randomToken(32)}`;
   if (existing) {
     await replaceClientSecretHash(deps.db, existing.id, sha256(clientSecret), now);
     deps.credentials.invalidate(DEMO_CLIENT_ID);
-    return { projectId: existing.id, clientId: DEMO_CLIENT_ID, clientSecret };
+    await seedOwner(deps, existing.id, owner);
+    return { projectId: existing.id, clientId: DEMO_CLIENT_ID, clientSecret, owner };
   }
 
   const { project } = await createProject(
@@ -62,5 +70,12 @@ export async function seedDemo(deps: Deps): Promise<DemoCredentials> {
     email: 'ana@example.com',
     name: 'Ana Demo',
   });
-  return { projectId: project.id, clientId: DEMO_CLIENT_ID, clientSecret };
+  await seedOwner(deps, project.id, owner);
+  return { projectId: project.id, clientId: DEMO_CLIENT_ID, clientSecret, owner };
+}
+
+/** The demo owner's account, made once (a password changed in the dashboard is kept). */
+async function seedOwner(deps: Deps, projectId: string, owner: { email: string; password: string }): Promise<void> {
+  const user = (await findUserByEmail(deps.db, owner.email)) ?? (await createUser(deps, { email: owner.email, name: 'Demo Owner', password: owner.password, createdBy: null })).user;
+  await setMemberRole(deps, { projectId, userId: user.id, role: 'owner', actorUserId: null });
 }

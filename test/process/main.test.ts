@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,8 @@ describe('the service process', { timeout: 120_000 }, () => {
     const out = app.output();
     expect(out).toContain(`http://localhost:${port}/docs`);
     expect(out).toContain(`http://localhost:${port}/demo`);
-    expect(out).toMatch(/ADMIN_API_KEY \(generated for this run; set it to keep one\): adm_/);
+    expect(out).toMatch(/ADMIN_API_KEY:\s+adm_[A-Za-z0-9_-]{32}\n/);
+    expect(statSync(join(dataDir, 'dev-secrets.json')).mode & 0o777).toBe(0o600);
     const secret = /Demo client_secret:\s+(lgs_\S+)/.exec(out)![1]!;
     // The printed secret is the real one...
     const plans = await fetch(`http://127.0.0.1:${port}/api/platform/plans`, {
@@ -41,20 +42,37 @@ describe('the service process', { timeout: 120_000 }, () => {
     );
     expect(app.output()).not.toContain('session=');  // portal tokens never reach the logs
 
+    // The demo owner signs in to the dashboard with the banner's email and password.
+    const [, email, password] = /Demo owner:\s+(\S+) \/ (\S+)/.exec(out)!;
+    const signIn = await fetch(`http://127.0.0.1:${port}/dashboard/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://localhost:${port}`, 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams({ email: email!, password: password!, next: '/dashboard' }).toString(),
+    });
+    expect(signIn.status).toBe(303);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const projects = await fetch(`http://127.0.0.1:${port}/dashboard`, { headers: { cookie } });
+    expect(await projects.text()).toContain('Acme Notes (demo)');
+
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
     expect(app.output()).toMatch(/shutting down/);
   });
 
-  it('keeps the demo project across restarts on the same DATA_DIR, re-issuing its secret', async () => {
+  it('keeps the demo project, its client secret, the admin key and the owner across restarts on the same DATA_DIR', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'langgan-main-'));
     dirs.push(dataDir);
     const secrets: string[] = [];
+    const adminKeys: string[] = [];
+    const owners: string[] = [];
     for (let run = 0; run < 2; run++) {
       const port = await freePort();
       const app = start({ PORT: String(port), DATA_DIR: dataDir, MIDTRANS_SIMULATOR_PORT: String(await freePort()) });
       await app.ready(/Langgan is running/);
       secrets.push(/Demo client_secret:\s+(lgs_\S+)/.exec(app.output())![1]!);
+      adminKeys.push(/ADMIN_API_KEY:\s+(adm_\S+)/.exec(app.output())![1]!);
+      owners.push(/Demo owner:\s+(.+)/.exec(app.output())![1]!);
       const plans = await fetch(`http://127.0.0.1:${port}/api/platform/plans`, {
         headers: { authorization: `Basic ${Buffer.from(`cli_demo:${secrets[run]}`).toString('base64')}` },
       });
@@ -62,7 +80,9 @@ describe('the service process', { timeout: 120_000 }, () => {
       app.child.kill('SIGTERM');
       expect(await app.exited).toBe(0);
     }
-    expect(secrets[0]).not.toBe(secrets[1]);
+    expect(secrets[1]).toBe(secrets[0]);
+    expect(adminKeys[1]).toBe(adminKeys[0]);
+    expect(owners[1]).toBe(owners[0]);
   });
 
   it('refuses to start on a bad variable, naming it', async () => {
