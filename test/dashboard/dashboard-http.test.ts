@@ -208,6 +208,54 @@ describe('roles, checked on the server', () => {
   });
 });
 
+describe('plans', () => {
+  it('creates, edits, reorders, archives and sets the default through the admin API rules, each audited; a viewer cannot', async () => {
+    const c = await signIn('admin');
+    const plans = `${base()}/plans`;
+    const bad = await submit(c, `${plans}/new`, `${plans}/new`, { code: 'Not Valid', name: 'Pro', price: '12.5', interval: 'month', description: '', features: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/id="code-error">code must be 1-40 lowercase letters/);
+    expect(bad.text).toMatch(/id="price-error">price must be an integer/);
+    for (const [code, name, price] of [['free', 'Free', '0'], ['pro', 'Pro', '150000'], ['team', 'Team', '450000']] as const) {
+      const ok = await submit(c, `${plans}/new`, `${plans}/new`, { code, name, price, interval: 'month', description: '', features: 'Sync\nSupport' });
+      expect(ok.status, ok.text).toBe(303);
+    }
+    const taken = await submit(c, `${plans}/new`, `${plans}/new`, { code: 'pro', name: 'Pro again', price: '1', interval: 'month', description: '', features: '' });
+    expect(taken.status).toBe(409);
+    expect(taken.text).toMatch(/id="code-error">code &quot;pro&quot; is already used/);
+
+    const ids = Object.fromEntries(
+      (await t.database.db.selectFrom('plans').select(['id', 'code']).where('project_id', '=', project.id).execute()).map((p) => [p.code, p.id]),
+    );
+    const edited = await submit(c, `${plans}/${ids.pro}`, `${plans}/${ids.pro}`, { name: 'Pro', description: 'For growing teams', features: 'Sync\nSupport\nSSO' });
+    expect(edited.status).toBe(303);
+    expect((await http(t.url, 'GET', '/api/platform/plans', { basic: project.creds })).body.data.find((p: { code: string }) => p.code === 'pro')).toMatchObject({
+      description: 'For growing teams',
+      features: ['Sync', 'Support', 'SSO'],
+    });
+    expect((await submit(c, plans, `${plans}/${ids.team}/up`)).status).toBe(303);
+    expect((await submit(c, plans, `${plans}/${ids.free}/default`)).status).toBe(303);
+    expect((await submit(c, plans, `${plans}/${ids.pro}/archive`)).status).toBe(303);
+    const after = await http(t.url, 'GET', '/api/platform/plans', { basic: project.creds });
+    expect(after.body.data.map((p: { code: string; is_default: boolean }) => [p.code, p.is_default])).toEqual([
+      ['free', true],
+      ['team', false],
+    ]);
+    const list = await c.get(plans);
+    expect(list.text).toContain('Archived');
+    const actions = (await t.database.db.selectFrom('audit_log').select('action').where('project_id', '=', project.id).where('action', 'like', 'plan.%').execute()).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['plan.created', 'plan.updated', 'plan.up', 'plan.default', 'plan.archive']));
+
+    const viewer = await signIn('viewer');
+    expect((await viewer.get(plans)).text).not.toContain('New plan');
+    expect((await viewer.get(`${plans}/new`)).status).toBe(403);
+    const csrf = formFields((await viewer.get('/dashboard')).text, '/dashboard/logout').csrf!;
+    expect((await viewer.post(`${plans}/${ids.team}/archive`, { csrf, action_id: 'forged-archive' })).status).toBe(403);
+    expect((await viewer.post(`${plans}/new`, { csrf, action_id: 'forged-new', code: 'x', name: 'X', price: '0', interval: 'month', description: '', features: '' })).status).toBe(403);
+    expect((await t.database.db.selectFrom('plans').select('archived_at').where('id', '=', ids.team!).executeTakeFirstOrThrow()).archived_at).toBeNull();
+  });
+});
+
 describe('API keys', () => {
   it('rotates the client secret: shown once in the answer, the old one stops at once', async () => {
     const c = await signIn('admin');

@@ -21,7 +21,7 @@ const PASSWORD = 'correct horse battery staple';
 beforeAll(async () => {
   t = await startTestApp();
   t.clock.set(new Date());
-  project = await createProject(t.url, { name: 'Acme Notes', plans: [] });
+  project = await createProject(t.url, { name: 'Acme Notes' });
   for (const [email, role] of [
     ['owner@example.com', 'owner'],
     ['viewer@example.com', 'viewer'],
@@ -58,7 +58,7 @@ async function signIn(page: Page, email: string): Promise<void> {
   await page.waitForURL(/\/dashboard(\?|$)/);
 }
 
-describe('the dashboard in a browser', () => {
+describe('the dashboard in a browser', { timeout: 180_000 }, () => {
   for (const width of [1280, 390]) {
     for (const lang of ['en', 'id'] as const) {
       it(`signs in and shows every page axe-clean at ${width}px in ${lang}`, async () => {
@@ -83,6 +83,8 @@ describe('the dashboard in a browser', () => {
         for (const [path, name] of [
           ['', 'overview'],
           ['/settings', 'settings'],
+          ['/plans', 'plans'],
+          ['/plans/new', 'plan-new'],
           ['/keys', 'keys'],
           ['/members', 'members'],
         ] as const) {

@@ -86,3 +86,15 @@ export async function updatePlan(db: Db, projectId: string, planId: string, c: P
     .returningAll()
     .executeTakeFirst();
 }
+
+/** Live subscribers (active or past due) per plan of a project, for the dashboard's list. */
+export async function countSubscribersByPlan(db: Db, projectId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('subscriptions')
+    .select(['plan_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('project_id', '=', projectId)
+    .where('status', 'in', ['active', 'past_due'])
+    .groupBy('plan_id')
+    .execute();
+  return new Map(rows.filter((r) => r.plan_id !== null).map((r) => [r.plan_id!, Number(r.n)]));
+}
