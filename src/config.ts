@@ -36,6 +36,19 @@ export interface Config {
     /** Failed authentications per (IP, client_id) per window; meant to be the lower limit. */
     authFailuresPerIpAndClient: number;
   };
+  /** How long rows with no further use are kept (the `retention` job). Days. */
+  retention: {
+    /** Portal tokens after they expired (a used token has expired too, minutes after minting). */
+    portalTokensDays: number;
+    /** Portal and dashboard sessions after they ended or expired (with their once-only actions). */
+    sessionsDays: number;
+    /** Webhook deliveries (and their attempt log) after they succeeded… */
+    webhookDeliveredDays: number;
+    /** …and after they were given up as failed. */
+    webhookFailedDays: number;
+    /** Published events no delivery refers to any more; undefined keeps events for ever. */
+    eventsDays: number | undefined;
+  };
   demo: boolean;
   payments: {
     /** Lifetime of a payment link (Snap expiry); VA and QRIS may stay pending this long. */
@@ -112,6 +125,12 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('DEMO', 'must not be true when NODE_ENV=production (the demo project and its printed secret are for development)');
   }
 
+  const webhookDeliveredDays = integer(env, 'RETENTION_WEBHOOK_DELIVERED_DAYS', 30, 1, 3650);
+  const webhookFailedDays = integer(env, 'RETENTION_WEBHOOK_FAILED_DAYS', 90, 1, 3650);
+  if (webhookFailedDays < webhookDeliveredDays) {
+    throw new ConfigError('RETENTION_WEBHOOK_FAILED_DAYS', `must be at least RETENTION_WEBHOOK_DELIVERED_DAYS (${webhookDeliveredDays}): failed deliveries are the ones someone may still look into`);
+  }
+
   return Object.freeze({
     env: nodeEnv,
     port,
@@ -136,6 +155,14 @@ export function loadConfig(env: Env = process.env): Config {
       platformPerClient: integer(env, 'RATE_LIMIT_PLATFORM_PER_CLIENT', 1200, 1, 10_000_000),
       authFailuresPerIp: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_IP', 30, 1, 10_000_000),
       authFailuresPerIpAndClient: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT', 10, 1, 10_000_000),
+    }),
+    retention: Object.freeze({
+      portalTokensDays: integer(env, 'RETENTION_PORTAL_TOKENS_DAYS', 1, 1, 3650),
+      // At least the 7 days of the portal's "Back to app" cookie, which names an ended session.
+      sessionsDays: integer(env, 'RETENTION_SESSIONS_DAYS', 30, 7, 3650),
+      webhookDeliveredDays,
+      webhookFailedDays,
+      eventsDays: optionalInteger(env, 'RETENTION_EVENTS_DAYS', 1, 36500),
     }),
     demo,
     payments: Object.freeze({
@@ -173,6 +200,10 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+function optionalInteger(env: Env, name: string, min: number, max: number): number | undefined {
+  return env[name]?.trim() ? integer(env, name, 0, min, max) : undefined;
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {

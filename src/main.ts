@@ -8,6 +8,7 @@ import { createLogger } from './lib/logger.ts';
 import { openDueCheckouts } from './modules/payments/checkout.ts';
 import { reconcilePendingPayments } from './modules/payments/reconcile.ts';
 import { processPeriodEnds } from './modules/subscriptions/period-end.ts';
+import { purgeExpired } from './modules/retention/purge-expired.ts';
 import { deliverWebhooks } from './modules/webhooks/deliver.ts';
 import { setUpPayments } from './payments/setup.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
       { name: 'reconcile-payments', run: () => reconcilePendingPayments(deps) },
       { name: 'open-payment-pages', run: () => openDueCheckouts(deps) },
       { name: 'deliver-webhooks', run: () => deliverWebhooks(deps) },
+      { name: 'retention', run: () => purgeExpired(deps) },
     ],
     config.payments.schedulerIntervalMs,
     logger,

@@ -42,6 +42,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '-3' })).toThrow(ConfigError);
   });
 
+  it('keeps rows by the documented retention defaults, events for ever unless told', () => {
+    expect(loadConfig({}).retention).toEqual({ portalTokensDays: 1, sessionsDays: 30, webhookDeliveredDays: 30, webhookFailedDays: 90, eventsDays: undefined });
+    expect(loadConfig({ RETENTION_EVENTS_DAYS: '400', RETENTION_WEBHOOK_DELIVERED_DAYS: '7' }).retention).toMatchObject({ eventsDays: 400, webhookDeliveredDays: 7 });
+  });
+
   it('generates an admin key in development and says so', () => {
     const a = loadConfig({});
     const b = loadConfig({});
@@ -87,6 +92,10 @@ describe('loadConfig', () => {
     [{ RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '0' }, 'RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT', /between/],
     [{ MIDTRANS_ENV: 'live' }, 'MIDTRANS_ENV', /sandbox, production/],
     [{ MIDTRANS_API_URL: 'api.midtrans.com' }, 'MIDTRANS_API_URL', /absolute URL/],
+    [{ RETENTION_SESSIONS_DAYS: '3' }, 'RETENTION_SESSIONS_DAYS', /between 7 and/],
+    [{ RETENTION_PORTAL_TOKENS_DAYS: '0' }, 'RETENTION_PORTAL_TOKENS_DAYS', /between 1 and/],
+    [{ RETENTION_WEBHOOK_DELIVERED_DAYS: '60', RETENTION_WEBHOOK_FAILED_DAYS: '30' }, 'RETENTION_WEBHOOK_FAILED_DAYS', /at least RETENTION_WEBHOOK_DELIVERED_DAYS/],
+    [{ RETENTION_EVENTS_DAYS: 'forever' }, 'RETENTION_EVENTS_DAYS', /whole number/],
   ])('refuses %o naming %s', (env, variable, problem) => {
     let error: unknown;
     try {
