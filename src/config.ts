@@ -49,6 +49,12 @@ export interface Config {
     /** Published events no delivery refers to any more; undefined keeps events for ever. */
     eventsDays: number | undefined;
   };
+  metrics: {
+    /** Serve GET /metrics on the main listener to `Authorization: Bearer <token>`. */
+    token: string | undefined;
+    /** Serve /metrics without authentication on its own listener, bound to 127.0.0.1. */
+    port: number | undefined;
+  };
   demo: boolean;
   payments: {
     /** Lifetime of a payment link (Snap expiry); VA and QRIS may stay pending this long. */
@@ -125,6 +131,16 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('DEMO', 'must not be true when NODE_ENV=production (the demo project and its printed secret are for development)');
   }
 
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && (metricsToken.length < 24 || new Set(metricsToken).size < 16)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 24 characters of random text (e.g. `openssl rand -base64 32`)');
+  }
+  if (metricsToken !== undefined && metricsToken === adminApiKey) {
+    throw new ConfigError('METRICS_TOKEN', 'must differ from ADMIN_API_KEY (a scraper must not hold the admin key)');
+  }
+  const metricsPort = optionalInteger(env, 'METRICS_PORT', 1, 65535);
+  if (metricsPort !== undefined && metricsPort === port) throw new ConfigError('METRICS_PORT', 'must differ from PORT');
+
   const webhookDeliveredDays = integer(env, 'RETENTION_WEBHOOK_DELIVERED_DAYS', 30, 1, 3650);
   const webhookFailedDays = integer(env, 'RETENTION_WEBHOOK_FAILED_DAYS', 90, 1, 3650);
   if (webhookFailedDays < webhookDeliveredDays) {
@@ -164,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
       webhookFailedDays,
       eventsDays: optionalInteger(env, 'RETENTION_EVENTS_DAYS', 1, 36500),
     }),
+    metrics: Object.freeze({ token: metricsToken, port: metricsPort }),
     demo,
     payments: Object.freeze({
       expiryMinutes: integer(env, 'PAYMENT_EXPIRY_MINUTES', 24 * 60, 1, 7 * 24 * 60),

@@ -1,8 +1,11 @@
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
+import type { PoolStats } from './db/pg-pool.ts';
 import type { Clock } from './lib/clock.ts';
 import { ClientCredentialCache } from './http/auth/client-credentials.ts';
 import { MemoryRateLimitStore, type RateLimitStore } from './http/rate-limit-store.ts';
+import { registerDatabaseGauges } from './metrics/database-gauges.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { PaymentGateway } from './payments/gateway.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 
@@ -20,6 +23,8 @@ export interface Deps {
   rateLimits: RateLimitStore;
   gateway: PaymentGateway;
   logger: Logger;
+  /** This app's own Prometheus registry and the instruments code updates. */
+  metrics: Metrics;
 }
 
 export function createDeps(input: {
@@ -29,10 +34,17 @@ export function createDeps(input: {
   clock: Clock;
   gateway: PaymentGateway;
   logger?: Logger;
+  /** PostgreSQL only: the pool's usage, for the metrics endpoint. */
+  poolStats?: (() => PoolStats) | undefined;
 }): Deps {
+  const { poolStats, ...rest } = input;
+  const logger = input.logger ?? createLogger(input.config);
+  const metrics = createMetrics();
+  registerDatabaseGauges(metrics, { db: input.db, clock: input.clock, logger, poolStats });
   return {
-    ...input,
-    logger: input.logger ?? createLogger(input.config),
+    ...rest,
+    logger,
+    metrics,
     credentials: new ClientCredentialCache(input.db),
     rateLimits: new MemoryRateLimitStore(() => input.clock.now().getTime()),
   };

@@ -1,3 +1,4 @@
+import { collectDefaultMetrics } from 'prom-client';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { migrate, openDatabase } from './db/database.ts';
@@ -5,6 +6,8 @@ import { createDeps } from './deps.ts';
 import { seedDemo } from './demo/seed.ts';
 import { systemClock } from './lib/clock.ts';
 import { createLogger } from './lib/logger.ts';
+import { startMetricsServer } from './metrics/metrics-server.ts';
+import { observeJobRuns } from './metrics/metrics.ts';
 import { openDueCheckouts } from './modules/payments/checkout.ts';
 import { reconcilePendingPayments } from './modules/payments/reconcile.ts';
 import { processPeriodEnds } from './modules/subscriptions/period-end.ts';
@@ -47,7 +50,9 @@ async function main(): Promise<void> {
   });
   if (!config.databaseUrl) await migrate(database.db);
   const payments = await setUpPayments(config);
-  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock: systemClock, gateway: payments.gateway, logger });
+  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock: systemClock, gateway: payments.gateway, logger, poolStats: database.poolStats });
+  // Process metrics (CPU, memory, event-loop lag) only here: they sample for the process's lifetime.
+  collectDefaultMetrics({ register: deps.metrics.registry, prefix: 'langgan_' });
   const demo = config.demo && config.env !== 'production' ? await seedDemo(deps) : undefined;
   const app = await buildApp(deps, { demo });
   const scheduler = new Scheduler(
@@ -60,7 +65,9 @@ async function main(): Promise<void> {
     ],
     config.payments.schedulerIntervalMs,
     logger,
+    observeJobRuns(deps.metrics),
   );
+  const metricsServer = config.metrics.port === undefined ? undefined : await startMetricsServer(deps.metrics, config.metrics.port, logger);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -71,6 +78,7 @@ async function main(): Promise<void> {
     try {
       await scheduler.stop();
       await app.close();
+      await metricsServer?.close();
       await payments.simulator?.close();
       await database.close();
     } finally {
@@ -100,6 +108,7 @@ async function main(): Promise<void> {
       `  Demo client_secret:        ${demo.clientSecret}   (re-issued at every start)`,
     );
   }
+  if (config.metrics.port !== undefined) lines.push(`  Metrics:                   http://127.0.0.1:${config.metrics.port}/metrics (this machine only)`);
   if (config.adminApiKeyGenerated) {
     lines.push(`  ADMIN_API_KEY (generated for this run; set it to keep one): ${config.adminApiKey}`);
   }

@@ -47,6 +47,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ RETENTION_EVENTS_DAYS: '400', RETENTION_WEBHOOK_DELIVERED_DAYS: '7' }).retention).toMatchObject({ eventsDays: 400, webhookDeliveredDays: 7 });
   });
 
+  it('serves no metrics unless METRICS_TOKEN or METRICS_PORT is set', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, port: undefined });
+    expect(loadConfig({ METRICS_TOKEN: 'metrics_0123456789abcdefghijklmnop', METRICS_PORT: '9464' }).metrics).toEqual({
+      token: 'metrics_0123456789abcdefghijklmnop',
+      port: 9464,
+    });
+  });
+
   it('generates an admin key in development and says so', () => {
     const a = loadConfig({});
     const b = loadConfig({});
@@ -92,6 +100,10 @@ describe('loadConfig', () => {
     [{ RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '0' }, 'RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT', /between/],
     [{ MIDTRANS_ENV: 'live' }, 'MIDTRANS_ENV', /sandbox, production/],
     [{ MIDTRANS_API_URL: 'api.midtrans.com' }, 'MIDTRANS_API_URL', /absolute URL/],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN', /at least 24/],
+    [{ METRICS_TOKEN: 'adm_test_key_0123456789abcdefghijkl', ADMIN_API_KEY: 'adm_test_key_0123456789abcdefghijkl' }, 'METRICS_TOKEN', /differ from ADMIN_API_KEY/],
+    [{ METRICS_PORT: '0' }, 'METRICS_PORT', /between 1 and 65535/],
+    [{ METRICS_PORT: '3000' }, 'METRICS_PORT', /differ from PORT/],
     [{ RETENTION_SESSIONS_DAYS: '3' }, 'RETENTION_SESSIONS_DAYS', /between 7 and/],
     [{ RETENTION_PORTAL_TOKENS_DAYS: '0' }, 'RETENTION_PORTAL_TOKENS_DAYS', /between 1 and/],
     [{ RETENTION_WEBHOOK_DELIVERED_DAYS: '60', RETENTION_WEBHOOK_FAILED_DAYS: '30' }, 'RETENTION_WEBHOOK_FAILED_DAYS', /at least RETENTION_WEBHOOK_DELIVERED_DAYS/],

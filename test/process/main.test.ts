@@ -16,7 +16,8 @@ describe('the service process', { timeout: 120_000 }, () => {
     dirs.push(dataDir);
     const port = await freePort();
     const simulatorPort = await freePort();
-    const app = start({ PORT: String(port), DATA_DIR: dataDir, MIDTRANS_SIMULATOR_PORT: String(simulatorPort) });
+    const metricsPort = await freePort();
+    const app = start({ PORT: String(port), DATA_DIR: dataDir, MIDTRANS_SIMULATOR_PORT: String(simulatorPort), METRICS_PORT: String(metricsPort) });
     await app.ready(/Langgan is running/);
     const out = app.output();
     expect(out).toContain(`http://localhost:${port}/docs`);
@@ -40,6 +41,14 @@ describe('the service process', { timeout: 120_000 }, () => {
       new RegExp(`^http://localhost:${port}/portal\\?session=[A-Za-z0-9_-]{43}&redirect_uri=`),
     );
     expect(app.output()).not.toContain('session=');  // portal tokens never reach the logs
+
+    // METRICS_PORT: /metrics on its own loopback listener, with process metrics; not on the main one.
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toContain('langgan_process_cpu_seconds_total');
+    expect(text).toContain('langgan_http_request_duration_seconds_bucket{');
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
 
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
