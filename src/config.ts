@@ -36,6 +36,12 @@ export interface Config {
     /** Failed authentications per (IP, client_id) per window; meant to be the lower limit. */
     authFailuresPerIpAndClient: number;
   };
+  /** Shared rate-limit counters; unset: each instance counts in memory. */
+  redis: {
+    url: string | undefined;
+    /** Prepended to every key, so several deployments (or test runs) can share one Redis. */
+    keyPrefix: string;
+  };
   /** How long rows with no further use are kept (the `retention` job). Days. */
   retention: {
     /** Portal tokens after they expired (a used token has expired too, minutes after minting). */
@@ -131,6 +137,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('DEMO', 'must not be true when NODE_ENV=production (the demo project and its printed secret are for development)');
   }
 
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl && !isRedisUrl(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL with a host');
+  const redisKeyPrefix = text(env, 'REDIS_KEY_PREFIX', 'langgan:');
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisKeyPrefix)) throw new ConfigError('REDIS_KEY_PREFIX', 'must be 1–64 letters, digits or _.:-');
+
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && (metricsToken.length < 24 || new Set(metricsToken).size < 16)) {
     throw new ConfigError('METRICS_TOKEN', 'must be at least 24 characters of random text (e.g. `openssl rand -base64 32`)');
@@ -172,6 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
       authFailuresPerIp: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_IP', 30, 1, 10_000_000),
       authFailuresPerIpAndClient: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT', 10, 1, 10_000_000),
     }),
+    redis: Object.freeze({ url: redisUrl, keyPrefix: redisKeyPrefix }),
     retention: Object.freeze({
       portalTokensDays: integer(env, 'RETENTION_PORTAL_TOKENS_DAYS', 1, 1, 3650),
       // At least the 7 days of the portal's "Back to app" cookie, which names an ended session.
@@ -236,6 +248,15 @@ function oneOf<const T extends readonly string[]>(env: Env, name: string, allowe
   if (!raw) return fallback;
   if (!allowed.includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw;
+}
+
+function isRedisUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 function httpUrl(env: Env, name: string, fallback: string): string {

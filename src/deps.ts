@@ -4,6 +4,7 @@ import type { PoolStats } from './db/pg-pool.ts';
 import type { Clock } from './lib/clock.ts';
 import { ClientCredentialCache } from './http/auth/client-credentials.ts';
 import { MemoryRateLimitStore, type RateLimitStore } from './http/rate-limit-store.ts';
+import { RedisRateLimitStore } from './http/redis-rate-limit-store.ts';
 import { registerDatabaseGauges } from './metrics/database-gauges.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { PaymentGateway } from './payments/gateway.ts';
@@ -46,6 +47,20 @@ export function createDeps(input: {
     logger,
     metrics,
     credentials: new ClientCredentialCache(input.db),
-    rateLimits: new MemoryRateLimitStore(() => input.clock.now().getTime()),
+    rateLimits: rateLimitStore(input.config, input.clock, logger, metrics),
   };
+}
+
+/** Shared limits in Redis when REDIS_URL is set; otherwise each instance counts its own. */
+function rateLimitStore(config: Config, clock: Clock, logger: Logger, metrics: Metrics): RateLimitStore {
+  const now = () => clock.now().getTime();
+  if (!config.redis.url) return new MemoryRateLimitStore(now);
+  for (const operation of ['hit', 'peek']) metrics.rateLimitStoreErrors.inc({ operation }, 0);
+  return new RedisRateLimitStore({
+    url: config.redis.url,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+    now,
+    onFailure: (operation) => metrics.rateLimitStoreErrors.inc({ operation }),
+  });
 }

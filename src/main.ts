@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       await scheduler.stop();
       await app.close();
       await metricsServer?.close();
+      await deps.rateLimits.close();
       await payments.simulator?.close();
       await database.close();
     } finally {

@@ -42,6 +42,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '-3' })).toThrow(ConfigError);
   });
 
+  it('counts rate limits in memory unless REDIS_URL is set, and reads the key prefix', () => {
+    expect(loadConfig({}).redis).toEqual({ url: undefined, keyPrefix: 'langgan:' });
+    expect(loadConfig({ REDIS_URL: 'rediss://:secret@cache.internal:6380/2', REDIS_KEY_PREFIX: 'billing-eu:' }).redis).toEqual({
+      url: 'rediss://:secret@cache.internal:6380/2',
+      keyPrefix: 'billing-eu:',
+    });
+  });
+
   it('keeps rows by the documented retention defaults, events for ever unless told', () => {
     expect(loadConfig({}).retention).toEqual({ portalTokensDays: 1, sessionsDays: 30, webhookDeliveredDays: 30, webhookFailedDays: 90, eventsDays: undefined });
     expect(loadConfig({ RETENTION_EVENTS_DAYS: '400', RETENTION_WEBHOOK_DELIVERED_DAYS: '7' }).retention).toMatchObject({ eventsDays: 400, webhookDeliveredDays: 7 });
@@ -100,6 +108,10 @@ describe('loadConfig', () => {
     [{ RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '0' }, 'RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT', /between/],
     [{ MIDTRANS_ENV: 'live' }, 'MIDTRANS_ENV', /sandbox, production/],
     [{ MIDTRANS_API_URL: 'api.midtrans.com' }, 'MIDTRANS_API_URL', /absolute URL/],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL', /redis:\/\/ or rediss:\/\//],
+    [{ REDIS_URL: '127.0.0.1:6379' }, 'REDIS_URL', /redis:\/\//],
+    [{ REDIS_URL: 'redis://' }, 'REDIS_URL', /with a host/],
+    [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX', /letters, digits/],
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN', /at least 24/],
     [{ METRICS_TOKEN: 'adm_test_key_0123456789abcdefghijkl', ADMIN_API_KEY: 'adm_test_key_0123456789abcdefghijkl' }, 'METRICS_TOKEN', /differ from ADMIN_API_KEY/],
     [{ METRICS_PORT: '0' }, 'METRICS_PORT', /between 1 and 65535/],

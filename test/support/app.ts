@@ -76,6 +76,7 @@ export async function startTestApp(
     async close() {
       await simulator.close();
       await app.close();
+      await deps.rateLimits.close();
       if (!options.database) await database.destroy();
     },
   };
