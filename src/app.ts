@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
 import { adminGuard } from './http/auth/admin.ts';
 import { clientAuth } from './http/auth/client-credentials.ts';
+import { bearerGuard } from './http/auth/bearer.ts';
 import { authFailureLimit } from './http/auth/failure-limit.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { refuseBrowserRequests } from './http/guards.ts';
@@ -12,6 +13,8 @@ import { limiter, registerRateLimiting } from './http/rate-limit.ts';
 import { declaresForeignCharset, findUnsafeInput, validatorCompiler } from './http/validation.ts';
 import { AppError } from './lib/errors.ts';
 import { ErrorResponse } from './lib/schema.ts';
+import { recordRequestDurations } from './metrics/http-metrics.ts';
+import { metricsRoutes } from './metrics/metrics.routes.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
 import type { DemoCredentials } from './demo/seed.ts';
 import { eventPlatformRoutes } from './modules/events/events.platform.routes.ts';
@@ -59,6 +62,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   }).withTypeProvider<TypeBoxTypeProvider>();
   // First of all hooks, so no route registered below escapes it.
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  recordRequestDurations(app, deps.metrics);
 
   app.setValidatorCompiler(validatorCompiler);
   // Only JSON bodies (and the portal's forms, registered in its own scope) are accepted.
@@ -89,6 +93,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await registerRateLimiting(app, deps.rateLimits);
   await registerOpenApi(app, config);
   await app.register(healthRoutes(deps));
+  if (config.metrics.token) {
+    const guard = bearerGuard(config.metrics.token, authFailureLimit(deps), {
+      missing: 'This endpoint needs Authorization: Bearer <METRICS_TOKEN>',
+      wrong: 'The metrics token is not valid',
+    });
+    await app.register(metricsRoutes(deps.metrics, guard));
+  }
 
   await app.register(
     async (platform) => {

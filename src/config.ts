@@ -36,6 +36,31 @@ export interface Config {
     /** Failed authentications per (IP, client_id) per window; meant to be the lower limit. */
     authFailuresPerIpAndClient: number;
   };
+  /** Shared rate-limit counters; unset: each instance counts in memory. */
+  redis: {
+    url: string | undefined;
+    /** Prepended to every key, so several deployments (or test runs) can share one Redis. */
+    keyPrefix: string;
+  };
+  /** How long rows with no further use are kept (the `retention` job). Days. */
+  retention: {
+    /** Portal tokens after they expired (a used token has expired too, minutes after minting). */
+    portalTokensDays: number;
+    /** Portal and dashboard sessions after they ended or expired (with their once-only actions). */
+    sessionsDays: number;
+    /** Webhook deliveries (and their attempt log) after they succeeded… */
+    webhookDeliveredDays: number;
+    /** …and after they were given up as failed. */
+    webhookFailedDays: number;
+    /** Published events no delivery refers to any more; undefined keeps events for ever. */
+    eventsDays: number | undefined;
+  };
+  metrics: {
+    /** Serve GET /metrics on the main listener to `Authorization: Bearer <token>`. */
+    token: string | undefined;
+    /** Serve /metrics without authentication on its own listener, bound to 127.0.0.1. */
+    port: number | undefined;
+  };
   demo: boolean;
   payments: {
     /** Lifetime of a payment link (Snap expiry); VA and QRIS may stay pending this long. */
@@ -112,6 +137,27 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('DEMO', 'must not be true when NODE_ENV=production (the demo project and its printed secret are for development)');
   }
 
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl && !isRedisUrl(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL with a host');
+  const redisKeyPrefix = text(env, 'REDIS_KEY_PREFIX', 'langgan:');
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisKeyPrefix)) throw new ConfigError('REDIS_KEY_PREFIX', 'must be 1–64 letters, digits or _.:-');
+
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && (metricsToken.length < 24 || new Set(metricsToken).size < 16)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 24 characters of random text (e.g. `openssl rand -base64 32`)');
+  }
+  if (metricsToken !== undefined && metricsToken === adminApiKey) {
+    throw new ConfigError('METRICS_TOKEN', 'must differ from ADMIN_API_KEY (a scraper must not hold the admin key)');
+  }
+  const metricsPort = optionalInteger(env, 'METRICS_PORT', 1, 65535);
+  if (metricsPort !== undefined && metricsPort === port) throw new ConfigError('METRICS_PORT', 'must differ from PORT');
+
+  const webhookDeliveredDays = integer(env, 'RETENTION_WEBHOOK_DELIVERED_DAYS', 30, 1, 3650);
+  const webhookFailedDays = integer(env, 'RETENTION_WEBHOOK_FAILED_DAYS', 90, 1, 3650);
+  if (webhookFailedDays < webhookDeliveredDays) {
+    throw new ConfigError('RETENTION_WEBHOOK_FAILED_DAYS', `must be at least RETENTION_WEBHOOK_DELIVERED_DAYS (${webhookDeliveredDays}): failed deliveries are the ones someone may still look into`);
+  }
+
   return Object.freeze({
     env: nodeEnv,
     port,
@@ -137,6 +183,16 @@ export function loadConfig(env: Env = process.env): Config {
       authFailuresPerIp: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_IP', 30, 1, 10_000_000),
       authFailuresPerIpAndClient: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT', 10, 1, 10_000_000),
     }),
+    redis: Object.freeze({ url: redisUrl, keyPrefix: redisKeyPrefix }),
+    retention: Object.freeze({
+      portalTokensDays: integer(env, 'RETENTION_PORTAL_TOKENS_DAYS', 1, 1, 3650),
+      // At least the 7 days of the portal's "Back to app" cookie, which names an ended session.
+      sessionsDays: integer(env, 'RETENTION_SESSIONS_DAYS', 30, 7, 3650),
+      webhookDeliveredDays,
+      webhookFailedDays,
+      eventsDays: optionalInteger(env, 'RETENTION_EVENTS_DAYS', 1, 36500),
+    }),
+    metrics: Object.freeze({ token: metricsToken, port: metricsPort }),
     demo,
     payments: Object.freeze({
       expiryMinutes: integer(env, 'PAYMENT_EXPIRY_MINUTES', 24 * 60, 1, 7 * 24 * 60),
@@ -175,6 +231,10 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function optionalInteger(env: Env, name: string, min: number, max: number): number | undefined {
+  return env[name]?.trim() ? integer(env, name, 0, min, max) : undefined;
+}
+
 function boolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return fallback;
@@ -188,6 +248,15 @@ function oneOf<const T extends readonly string[]>(env: Env, name: string, allowe
   if (!raw) return fallback;
   if (!allowed.includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw;
+}
+
+function isRedisUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 function httpUrl(env: Env, name: string, fallback: string): string {

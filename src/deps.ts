@@ -1,8 +1,12 @@
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
+import type { PoolStats } from './db/pg-pool.ts';
 import type { Clock } from './lib/clock.ts';
 import { ClientCredentialCache } from './http/auth/client-credentials.ts';
 import { MemoryRateLimitStore, type RateLimitStore } from './http/rate-limit-store.ts';
+import { RedisRateLimitStore } from './http/redis-rate-limit-store.ts';
+import { registerDatabaseGauges } from './metrics/database-gauges.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { PaymentGateway } from './payments/gateway.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 
@@ -20,6 +24,8 @@ export interface Deps {
   rateLimits: RateLimitStore;
   gateway: PaymentGateway;
   logger: Logger;
+  /** This app's own Prometheus registry and the instruments code updates. */
+  metrics: Metrics;
 }
 
 export function createDeps(input: {
@@ -29,11 +35,32 @@ export function createDeps(input: {
   clock: Clock;
   gateway: PaymentGateway;
   logger?: Logger;
+  /** PostgreSQL only: the pool's usage, for the metrics endpoint. */
+  poolStats?: (() => PoolStats) | undefined;
 }): Deps {
+  const { poolStats, ...rest } = input;
+  const logger = input.logger ?? createLogger(input.config);
+  const metrics = createMetrics();
+  registerDatabaseGauges(metrics, { db: input.db, clock: input.clock, logger, poolStats });
   return {
-    ...input,
-    logger: input.logger ?? createLogger(input.config),
+    ...rest,
+    logger,
+    metrics,
     credentials: new ClientCredentialCache(input.db),
-    rateLimits: new MemoryRateLimitStore(() => input.clock.now().getTime()),
+    rateLimits: rateLimitStore(input.config, input.clock, logger, metrics),
   };
+}
+
+/** Shared limits in Redis when REDIS_URL is set; otherwise each instance counts its own. */
+function rateLimitStore(config: Config, clock: Clock, logger: Logger, metrics: Metrics): RateLimitStore {
+  const now = () => clock.now().getTime();
+  if (!config.redis.url) return new MemoryRateLimitStore(now);
+  for (const operation of ['hit', 'peek']) metrics.rateLimitStoreErrors.inc({ operation }, 0);
+  return new RedisRateLimitStore({
+    url: config.redis.url,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+    now,
+    onFailure: (operation) => metrics.rateLimitStoreErrors.inc({ operation }),
+  });
 }

@@ -1,3 +1,4 @@
+import { collectDefaultMetrics } from 'prom-client';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { migrate, openDatabase } from './db/database.ts';
@@ -6,9 +7,12 @@ import { devSecretsFile, loadDevSecrets } from './demo/dev-secrets.ts';
 import { seedDemo } from './demo/seed.ts';
 import { systemClock } from './lib/clock.ts';
 import { createLogger } from './lib/logger.ts';
+import { startMetricsServer } from './metrics/metrics-server.ts';
+import { observeJobRuns } from './metrics/metrics.ts';
 import { openDueCheckouts } from './modules/payments/checkout.ts';
 import { reconcilePendingPayments } from './modules/payments/reconcile.ts';
 import { processPeriodEnds } from './modules/subscriptions/period-end.ts';
+import { purgeExpired } from './modules/retention/purge-expired.ts';
 import { deliverWebhooks } from './modules/webhooks/deliver.ts';
 import { setUpPayments } from './payments/setup.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
@@ -52,7 +56,9 @@ async function main(): Promise<void> {
   });
   if (!config.databaseUrl) await migrate(database.db);
   const payments = await setUpPayments(config);
-  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock: systemClock, gateway: payments.gateway, logger });
+  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock: systemClock, gateway: payments.gateway, logger, poolStats: database.poolStats });
+  // Process metrics (CPU, memory, event-loop lag) only here: they sample for the process's lifetime.
+  collectDefaultMetrics({ register: deps.metrics.registry, prefix: 'langgan_' });
   const demo =
     config.demo && config.env !== 'production' && devSecrets
       ? await seedDemo(deps, { clientSecret: devSecrets.demoClientSecret, ownerPassword: devSecrets.demoOwnerPassword })
@@ -64,10 +70,13 @@ async function main(): Promise<void> {
       { name: 'reconcile-payments', run: () => reconcilePendingPayments(deps) },
       { name: 'open-payment-pages', run: () => openDueCheckouts(deps) },
       { name: 'deliver-webhooks', run: () => deliverWebhooks(deps) },
+      { name: 'retention', run: () => purgeExpired(deps) },
     ],
     config.payments.schedulerIntervalMs,
     logger,
+    observeJobRuns(deps.metrics),
   );
+  const metricsServer = config.metrics.port === undefined ? undefined : await startMetricsServer(deps.metrics, config.metrics.port, logger);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -78,6 +87,8 @@ async function main(): Promise<void> {
     try {
       await scheduler.stop();
       await app.close();
+      await metricsServer?.close();
+      await deps.rateLimits.close();
       await payments.simulator?.close();
       await database.close();
     } finally {
@@ -109,6 +120,7 @@ async function main(): Promise<void> {
       `  Demo owner:                ${demo.owner.email} / ${demo.owner.password}   (unless changed in the dashboard)`,
     );
   }
+  if (config.metrics.port !== undefined) lines.push(`  Metrics:                   http://127.0.0.1:${config.metrics.port}/metrics (this machine only)`);
   if (adminKeyKept) {
     lines.push(`  ADMIN_API_KEY:             ${config.adminApiKey}`);
   } else if (config.adminApiKeyGenerated) {

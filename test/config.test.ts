@@ -49,6 +49,27 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DASHBOARD_SESSION_MAX_HOURS: 'forever' })).toThrow(ConfigError);
   });
 
+  it('counts rate limits in memory unless REDIS_URL is set, and reads the key prefix', () => {
+    expect(loadConfig({}).redis).toEqual({ url: undefined, keyPrefix: 'langgan:' });
+    expect(loadConfig({ REDIS_URL: 'rediss://:secret@cache.internal:6380/2', REDIS_KEY_PREFIX: 'billing-eu:' }).redis).toEqual({
+      url: 'rediss://:secret@cache.internal:6380/2',
+      keyPrefix: 'billing-eu:',
+    });
+  });
+
+  it('keeps rows by the documented retention defaults, events for ever unless told', () => {
+    expect(loadConfig({}).retention).toEqual({ portalTokensDays: 1, sessionsDays: 30, webhookDeliveredDays: 30, webhookFailedDays: 90, eventsDays: undefined });
+    expect(loadConfig({ RETENTION_EVENTS_DAYS: '400', RETENTION_WEBHOOK_DELIVERED_DAYS: '7' }).retention).toMatchObject({ eventsDays: 400, webhookDeliveredDays: 7 });
+  });
+
+  it('serves no metrics unless METRICS_TOKEN or METRICS_PORT is set', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, port: undefined });
+    expect(loadConfig({ METRICS_TOKEN: 'metrics_0123456789abcdefghijklmnop', METRICS_PORT: '9464' }).metrics).toEqual({
+      token: 'metrics_0123456789abcdefghijklmnop',
+      port: 9464,
+    });
+  });
+
   it('generates an admin key in development and says so', () => {
     const a = loadConfig({});
     const b = loadConfig({});
@@ -94,6 +115,18 @@ describe('loadConfig', () => {
     [{ RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '0' }, 'RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT', /between/],
     [{ MIDTRANS_ENV: 'live' }, 'MIDTRANS_ENV', /sandbox, production/],
     [{ MIDTRANS_API_URL: 'api.midtrans.com' }, 'MIDTRANS_API_URL', /absolute URL/],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL', /redis:\/\/ or rediss:\/\//],
+    [{ REDIS_URL: '127.0.0.1:6379' }, 'REDIS_URL', /redis:\/\//],
+    [{ REDIS_URL: 'redis://' }, 'REDIS_URL', /with a host/],
+    [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX', /letters, digits/],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN', /at least 24/],
+    [{ METRICS_TOKEN: 'adm_test_key_0123456789abcdefghijkl', ADMIN_API_KEY: 'adm_test_key_0123456789abcdefghijkl' }, 'METRICS_TOKEN', /differ from ADMIN_API_KEY/],
+    [{ METRICS_PORT: '0' }, 'METRICS_PORT', /between 1 and 65535/],
+    [{ METRICS_PORT: '3000' }, 'METRICS_PORT', /differ from PORT/],
+    [{ RETENTION_SESSIONS_DAYS: '3' }, 'RETENTION_SESSIONS_DAYS', /between 7 and/],
+    [{ RETENTION_PORTAL_TOKENS_DAYS: '0' }, 'RETENTION_PORTAL_TOKENS_DAYS', /between 1 and/],
+    [{ RETENTION_WEBHOOK_DELIVERED_DAYS: '60', RETENTION_WEBHOOK_FAILED_DAYS: '30' }, 'RETENTION_WEBHOOK_FAILED_DAYS', /at least RETENTION_WEBHOOK_DELIVERED_DAYS/],
+    [{ RETENTION_EVENTS_DAYS: 'forever' }, 'RETENTION_EVENTS_DAYS', /whole number/],
   ])('refuses %o naming %s', (env, variable, problem) => {
     let error: unknown;
     try {

@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.ts';
-import { resilientPgPool } from './pg-pool.ts';
+import { resilientPgPool, type PoolStats } from './pg-pool.ts';
 import { pglitePool } from './pglite-pool.ts';
 import type { Database } from './types.ts';
 
@@ -12,6 +12,8 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** PostgreSQL only: the connection pool's usage right now. */
+  poolStats?: () => PoolStats;
   close(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       onConnectionError: options.onConnectionError ?? (() => {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    return { db, kind: 'postgres', poolStats: () => pool.stats(), close: () => db.destroy() };
   }
   const dataDir = options.dataDir && options.dataDir !== 'memory://' ? options.dataDir : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });

@@ -14,6 +14,14 @@ export interface PgPoolOptions {
   onConnectionError: (err: Error) => void;
 }
 
+/** Connections of one instance's pool, for the metrics endpoint. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Callers queued for a connection: the pool is exhausted. */
+  waiting: number;
+}
+
 /** Extra time the client waits past the server's statement timeout before calling the server hung. */
 const CLIENT_TIMEOUT_MARGIN_MS = 1000;
 
@@ -26,7 +34,7 @@ const CLIENT_TIMEOUT_MARGIN_MS = 1000;
  *   timeout) is destroyed on release, never handed to the next request.
  * Every other error is the caller's to map (see http/error-handler.ts: database_unavailable).
  */
-export function resilientPgPool(options: PgPoolOptions): PostgresPool {
+export function resilientPgPool(options: PgPoolOptions): PostgresPool & { stats(): PoolStats } {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize,
@@ -69,6 +77,7 @@ export function resilientPgPool(options: PgPoolOptions): PostgresPool {
       } as unknown as PostgresPoolClient;
     },
     end: () => pool.end(),
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 

@@ -13,14 +13,16 @@ export interface WindowCount {
  * see `fastifyStoreOver`) and authentication failures (`http/auth/failure-limit.ts`).
  * Windows are fixed: the first hit opens one of `windowMs`, later hits only add to it.
  *
- * The in-memory store below counts per instance; a shared store (Redis: INCR + PEXPIRE NX,
- * GET + PTTL) implements the same two operations.
+ * The in-memory store below counts per instance; `redis-rate-limit-store.ts` counts in
+ * Redis (REDIS_URL), shared by every instance, with the same two operations.
  */
 export interface RateLimitStore {
   /** Counts one more for `key`, opening a window of `windowMs` when none is open. */
   hit(key: string, windowMs: number): Promise<WindowCount>;
   /** `key`'s current window without counting: checking a limit must not consume it. */
   peek(key: string): Promise<WindowCount>;
+  /** Releases connections (at shutdown). */
+  close(): Promise<void>;
 }
 
 interface Window {
@@ -62,6 +64,8 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (!window || window.endsAt <= now) return { count: 0, resetInMs: 0 };
     return { count: window.count, resetInMs: window.endsAt - now };
   }
+
+  async close(): Promise<void> {}
 
   #makeRoom(now: number): void {
     if (this.#windows.size < this.maxKeys) return;

@@ -5,8 +5,8 @@ import { fastifyStoreOver, type RateLimitStore } from './rate-limit-store.ts';
 
 /**
  * Fixed-window limits, all counted in the one `RateLimitStore` of `deps.rateLimits`
- * (in-process today; each instance counts its own traffic, so N instances allow N× the
- * limit — documented in the README). Several limiters can guard one route, e.g. per IP
+ * (Redis with REDIS_URL, shared by every instance; otherwise in memory, where N instances
+ * allow N× the limit — documented in the README). Several limiters can guard one route, e.g. per IP
  * before the body is parsed and per client after authentication, each keyed in its own
  * namespace. Authentication failures are counted by `auth/failure-limit.ts` in the same store.
  */

@@ -5,6 +5,9 @@ export interface Job {
   run(): Promise<unknown>;
 }
 
+/** Told about every finished run (the metrics); must not throw. */
+export type RunObserver = (job: string, outcome: 'succeeded' | 'failed', seconds: number) => void;
+
 /**
  * Runs each job every `intervalMs`, never two runs of one job at once in this instance.
  * Jobs claim their rows in the database (conditional UPDATE / SKIP LOCKED), so any number
@@ -19,6 +22,7 @@ export class Scheduler {
     private readonly jobs: Job[],
     private readonly intervalMs: number,
     private readonly logger: Logger,
+    private readonly observe: RunObserver = () => {},
   ) {}
 
   start(): void {
@@ -32,9 +36,12 @@ export class Scheduler {
       .filter((job) => !this.#running.has(job.name))
       .map(async (job) => {
         this.#running.add(job.name);
+        const startedAt = performance.now();
         try {
           await job.run();
+          this.observe(job.name, 'succeeded', (performance.now() - startedAt) / 1000);
         } catch (err) {
+          this.observe(job.name, 'failed', (performance.now() - startedAt) / 1000);
           this.logger.error({ err, job: job.name }, 'scheduled job failed');
         } finally {
           this.#running.delete(job.name);

@@ -1,32 +1,25 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
 import { reconcilePendingPayments } from '../../src/modules/payments/reconcile.ts';
 import { changePlan } from '../../src/modules/subscriptions/change-plan.ts';
 import { processPeriodEnds } from '../../src/modules/subscriptions/period-end.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import { endUser, simulate, subscriptionOf } from '../support/billing.ts';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database.ts';
+import { startTwoInstances, type TwoInstances } from '../support/instances.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 
-let shared: TestDatabase;
+let instances: TwoInstances;
 let a: TestApp;
 let b: TestApp;
 let project: TestProject;
 
 beforeAll(async () => {
-  shared = await createTestDatabase();
-  a = await startTestApp({ database: shared });
-  // A second instance: on PostgreSQL its own connection pool; PGlite is in-process, so shared.
-  const second = onPostgres ? await openDatabase({ url: shared.url }) : shared;
-  b = await startTestApp({ database: { ...second, url: shared.url, destroy: () => second.close() } });
+  instances = await startTwoInstances();
+  ({ a, b } = instances);
   project = await createProject(a.url);
 });
 
 afterAll(async () => {
-  await b?.close();
-  await a?.close();
-  if (onPostgres) await b?.database.close();
-  await shared?.destroy();
+  await instances?.close();
 });
 
 it('two instances racing on the same due subscriptions process each period end exactly once', async () => {

@@ -16,7 +16,8 @@ describe('the service process', { timeout: 120_000 }, () => {
     dirs.push(dataDir);
     const port = await freePort();
     const simulatorPort = await freePort();
-    const app = start({ PORT: String(port), DATA_DIR: dataDir, MIDTRANS_SIMULATOR_PORT: String(simulatorPort) });
+    const metricsPort = await freePort();
+    const app = start({ PORT: String(port), DATA_DIR: dataDir, MIDTRANS_SIMULATOR_PORT: String(simulatorPort), METRICS_PORT: String(metricsPort) });
     await app.ready(/Langgan is running/);
     const out = app.output();
     expect(out).toContain(`http://localhost:${port}/docs`);
@@ -54,6 +55,13 @@ describe('the service process', { timeout: 120_000 }, () => {
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
     const projects = await fetch(`http://127.0.0.1:${port}/dashboard`, { headers: { cookie } });
     expect(await projects.text()).toContain('Acme Notes (demo)');
+    // METRICS_PORT: /metrics on its own loopback listener, with process metrics; not on the main one.
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toContain('langgan_process_cpu_seconds_total');
+    expect(text).toContain('langgan_http_request_duration_seconds_bucket{');
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
 
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);

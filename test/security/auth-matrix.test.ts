@@ -45,6 +45,7 @@ const PUBLIC: Array<[RegExp, string]> = [
   [/^\/api\/webhooks\/midtrans$/, "Midtrans notifications: authenticated by Midtrans' signature (test/billing/webhook-security.test.ts)"],
   [/^\/portal(\/|$)/, "the end user's portal: authenticated by its session cookie (test/portal/portal-http.test.ts)"],
   [/^\/dashboard(\/|$)/, 'the dashboard: its own session cookie and roles (test/dashboard/dashboard-http.test.ts)'],
+  [/^\/metrics$/, 'Prometheus metrics: registered only with METRICS_TOKEN, its own bearer token (test/metrics/metrics.test.ts)'],
 ];
 
 type Guard = 'admin' | 'client-basic' | 'client-body' | 'public';
@@ -61,8 +62,9 @@ function guardOf(url: string): Guard | undefined {
 const collected = routeCollector();
 // This file fails authentication hundreds of times on purpose; the limit on failures has
 // its own tests (auth-failure-limits.test.ts).
+// METRICS_TOKEN registers /metrics, so the matrix sees every route an operator can turn on.
 const t = await startTestApp({
-  env: { RATE_LIMIT_AUTH_FAILURES_PER_IP: '1000000', RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '1000000' },
+  env: { RATE_LIMIT_AUTH_FAILURES_PER_IP: '1000000', RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT: '1000000', METRICS_TOKEN: 'metrics_matrix_token_0123456789abcdefgh' },
   appOptions: { onRoute: collected.onRoute },
 });
 afterAll(() => t.close());

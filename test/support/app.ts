@@ -54,7 +54,15 @@ export async function startTestApp(
     notificationUrl: webhookUrl(config),
     retryDelayMs: 10,
   });
-  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock, gateway, ...(options.logger && { logger: options.logger }) });
+  const deps = createDeps({
+    config,
+    db: database.db,
+    dbKind: database.kind,
+    clock,
+    gateway,
+    poolStats: database.poolStats,
+    ...(options.logger && { logger: options.logger }),
+  });
   const app = await buildApp(deps, options.appOptions);
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address() as AddressInfo;
@@ -68,6 +76,7 @@ export async function startTestApp(
     async close() {
       await simulator.close();
       await app.close();
+      await deps.rateLimits.close();
       if (!options.database) await database.destroy();
     },
   };

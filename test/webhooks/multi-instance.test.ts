@@ -1,33 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
 import { deliverWebhooks } from '../../src/modules/webhooks/deliver.ts';
 import { publishEvents } from '../../src/modules/webhooks/publish.ts';
 import { claimDueDeliveries, recordAttempt } from '../../src/modules/webhooks/webhooks.repository.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import { endUser } from '../support/billing.ts';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database.ts';
+import { startTwoInstances, type TwoInstances } from '../support/instances.ts';
 import { addEndpoint, deliveriesOf, devProject, startReceiver, type Receiver } from './support.ts';
 
-let shared: TestDatabase;
+let instances: TwoInstances;
 let a: TestApp;
 let b: TestApp;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  shared = await createTestDatabase();
-  a = await startTestApp({ database: shared });
-  // A second instance: on PostgreSQL its own connection pool; PGlite is in-process, so shared.
-  const second = onPostgres ? await openDatabase({ url: shared.url }) : shared;
-  b = await startTestApp({ database: { ...second, url: shared.url, destroy: () => second.close() } });
+  instances = await startTwoInstances();
+  ({ a, b } = instances);
 });
 
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
-  await b?.close();
-  await a?.close();
-  if (onPostgres) await b?.database.close();
-  await shared?.destroy();
+  await instances?.close();
 });
 
 function setClocks(at: Date) {

@@ -6,6 +6,7 @@ import * as m0004 from './0004_mint_portal_token.ts';
 import * as m0005 from './0005_portal.ts';
 import * as m0006 from './0006_payment_safety.ts';
 import * as m0007 from './0007_accounts.ts';
+import * as m0008 from './0008_retention.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005_portal': m0005,
   '0006_payment_safety': m0006,
   '0007_accounts': m0007,
+  '0008_retention': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

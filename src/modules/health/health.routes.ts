@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../deps.ts';
+import { withDeadline } from '../../lib/deadline.ts';
 import { AppError } from '../../lib/errors.ts';
 import { errorResponses } from '../../lib/schema.ts';
 import { schedulerLagSeconds } from '../../scheduler/lag.ts';
@@ -56,19 +57,11 @@ export function healthRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         let lag: number;
-        let timer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${READY_PROBE_TIMEOUT_MS} ms`)), READY_PROBE_TIMEOUT_MS);
-        });
-        const probe = schedulerLagSeconds(deps.db, deps.clock.now());
-        probe.catch(() => {});  // when the deadline wins, the probe's own failure comes later
         try {
-          lag = await Promise.race([probe, deadline]);
+          lag = await withDeadline(schedulerLagSeconds(deps.db, deps.clock.now()), READY_PROBE_TIMEOUT_MS);
         } catch (err) {
           request.log.warn({ reason: (err as Error).message }, 'readiness check: database unreachable');
           throw new AppError('database_unavailable', 'The database is not reachable');
-        } finally {
-          clearTimeout(timer);
         }
         return { status: 'ok' as const, database: deps.dbKind, scheduler_lag_seconds: lag };
       },

@@ -192,3 +192,9 @@ export function findPaymentOfEndUser(
     .where('id' in by ? 'id' : 'order_id', '=', 'id' in by ? by.id : by.orderId)
     .executeTakeFirst();
 }
+
+/** How many payments are in each status (operations metrics; a handful of rows back). */
+export async function countPaymentsByStatus(db: Db): Promise<Array<{ status: PaymentStatusColumn; count: number }>> {
+  const rows = await db.selectFrom('payments').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('status').execute();
+  return rows.map((r) => ({ status: r.status, count: Number(r.count) }));
+}

@@ -114,6 +114,7 @@ async function attempt(deps: Deps, d: repo.ClaimedDelivery, options: DeliveryOpt
     deps.logger.warn({ err, delivery_id: d.id }, 'could not record a webhook attempt');
   }
   if (!succeeded) {
+    deps.metrics.webhookAttemptFailures.inc();
     deps.logger.info({ delivery_id: d.id, status: outcome.statusCode, error: outcome.error, next_attempt_at: next }, 'webhook delivery attempt failed');
   }
   return succeeded;

@@ -327,3 +327,17 @@ export function reopenDelivery(db: Db, endpointId: string, id: string, now: Date
     .returningAll()
     .executeTakeFirst();
 }
+
+// ---------------------------------------------------------------------------------------
+// Operations
+// ---------------------------------------------------------------------------------------
+
+/** Deliveries still to send and deliveries given up on; each count reads a partial index. */
+export async function countOpenDeliveries(db: Db): Promise<{ pending: number; failed: number }> {
+  const result = await sql<{ pending: number | string; failed: number | string }>`
+    select (select count(*) from webhook_deliveries where status = 'pending') as pending,
+           (select count(*) from webhook_deliveries where status = 'failed') as failed
+  `.execute(db);
+  const row = result.rows[0];
+  return { pending: Number(row?.pending ?? 0), failed: Number(row?.failed ?? 0) };
+}
