@@ -37,6 +37,8 @@ export interface MidtransSimulator {
   readonly snapBaseUrl: string;
   /** `${url}` — pass as the client's `coreBaseUrl`. */
   readonly coreBaseUrl: string;
+  /** Headers the `/__simulator/` controls require (the server key, as Midtrans' APIs take it). */
+  readonly controlHeaders: Record<string, string>;
   /** Listens (port 0 picks a free port) and returns the listening address, e.g. `http://127.0.0.1:3001`. */
   listen(port?: number, host?: string): Promise<string>;
   /** Stops pending notification retries and closes the server. */
@@ -124,6 +126,7 @@ export function buildSimulator(options: SimulatorOptions): MidtransSimulator {
 
   return {
     app,
+    controlHeaders: { authorization: `Basic ${Buffer.from(`${options.serverKey}:`).toString('base64')}` },
     get url() {
       return baseUrl();
     },

@@ -162,7 +162,7 @@ describe('renewing with a saved card', () => {
   it('falls back to a payment link when the saved card is declined', async () => {
     const eu = await subscribe('revoked-card', 'pro', 'credit_card');
     const sub = (await subscriptionOf(t, eu))!;
-    await fetch(`${t.simulator.url}/__simulator/saved-tokens/${sub.saved_card_token}/revoke`, { method: 'POST' });
+    await fetch(`${t.simulator.url}/__simulator/saved-tokens/${sub.saved_card_token}/revoke`, { method: 'POST', headers: t.simulator.controlHeaders });
     await endPeriod(eu);
     const after = (await subscriptionOf(t, eu))!;
     expect(after.status).toBe('past_due');

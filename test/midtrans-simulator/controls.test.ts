@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MidtransSimulator } from '../../src/midtrans-simulator/index.ts';
 import { startHttpStub, type HttpStub } from '../payments/http-stub.ts';
-import { control, core, createCheckout, expectValidSignature, startTestSimulator, submitPaymentForm } from './support.ts';
+import { basicAuth, control, core, createCheckout, expectValidSignature, requestJson, startTestSimulator, submitPaymentForm } from './support.ts';
 
 let receiver: HttpStub;
 let simulator: MidtransSimulator;
@@ -19,6 +19,23 @@ afterEach(async () => {
 const bodies = () => receiver.requests.map((request) => request.json as Record<string, unknown>);
 
 describe('/__simulator/ controls', () => {
+  it('need the server key: without it, or with another, nothing is listed or changed', async () => {
+    const { orderId } = await createCheckout(simulator);
+    const attempts: Record<string, string>[] = [{}, { authorization: basicAuth('SB-Mid-server-someone-else') }, { authorization: 'Bearer x' }];
+    for (const headers of attempts) {
+      const listed = await requestJson(`${simulator.url}/__simulator/transactions`, { headers });
+      expect(listed.status).toBe(401);
+      expect(JSON.stringify(listed.json)).not.toContain(orderId);
+      const settled = await requestJson(`${simulator.url}/__simulator/transactions/${orderId}/transition`, {
+        method: 'POST',
+        body: { transaction_status: 'settlement', payment_type: 'qris' },
+        headers,
+      });
+      expect(settled.status).toBe(401);
+    }
+    expect((await control(simulator, 'GET', `/transactions/${orderId}`)).json).toMatchObject({ status: null });
+  });
+
   it('lists transactions and shows one with its status and delivery log', async () => {
     const { orderId, token } = await createCheckout(simulator);
     const listed = await control(simulator, 'GET', '/transactions');

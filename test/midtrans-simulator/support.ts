@@ -64,7 +64,7 @@ export function core(simulator: MidtransSimulator, method: 'GET' | 'POST', path:
 }
 
 export function control(simulator: MidtransSimulator, method: 'GET' | 'POST', path: string, body?: unknown) {
-  return requestJson(`${simulator.url}/__simulator${path}`, { method, body });
+  return requestJson(`${simulator.url}/__simulator${path}`, { method, body, headers: simulator.controlHeaders });
 }
 
 /** Submits the payment page form like a browser (urlencoded), without following the redirect. */

@@ -258,7 +258,7 @@ describe('saved card renewals', () => {
     expectReferenceTransactionShape(renewalNotification!);
     expect(gateway.verifyNotification(renewalNotification)).toEqual(charged);
 
-    const revoke = await fetch(`${simulator.url}/__simulator/saved-tokens/${savedTokenId}/revoke`, { method: 'POST' });
+    const revoke = await fetch(`${simulator.url}/__simulator/saved-tokens/${savedTokenId}/revoke`, { method: 'POST', headers: simulator.controlHeaders });
     expect(revoke.status).toBe(200);
     const error = await caught(gateway.chargeSavedCard({ orderId: `${renewal.orderId}-2`, amount: 150000, currency: 'IDR', items: renewal.items, savedTokenId }));
     expect(error.code).toBe('gateway_rejected');

@@ -277,6 +277,7 @@ describe('double submits change things once', () => {
     if (up.outcome !== 'payment_required') return;
     const settled = await http(t.simulator.url, 'POST', `/__simulator/transactions/${up.payment.order_id}/transition`, {
       body: { transaction_status: 'settlement', payment_type: 'qris' },
+      headers: t.simulator.controlHeaders,
     });
     expect(settled.status, settled.text).toBe(200);
     await t.simulator.deliveriesSettled();
@@ -325,6 +326,7 @@ describe('payments: the return page and the history', () => {
     // The card is denied, and the notification is lost: only the status API knows.
     const denied = await http(t.simulator.url, 'POST', `/__simulator/transactions/${payment.order_id}/transition`, {
       body: { transaction_status: 'deny', payment_type: 'credit_card', notify: false },
+      headers: t.simulator.controlHeaders,
     });
     expect(denied.status, denied.text).toBe(200);
     const back = await client.get(`/portal/payments/return?merchant_id=G1&order_id=${payment.order_id}&status_code=200&transaction_status=settlement`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,26 @@ describe('the service process', { timeout: 120_000 }, () => {
     expect(secrets[1]).toBe(secrets[0]);
     expect(adminKeys[1]).toBe(adminKeys[0]);
     expect(owners[1]).toBe(owners[0]);
+  });
+
+  it('binds the Midtrans simulator to 127.0.0.1 only, even with HOST=0.0.0.0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'langgan-main-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const simulatorPort = await freePort();
+    const app = start({ PORT: String(port), HOST: '0.0.0.0', DATA_DIR: dataDir, MIDTRANS_SIMULATOR_PORT: String(simulatorPort) });
+    await app.ready(/Langgan is running/);
+    // The kernel's own table of listening sockets (state 0A), local address as hex.
+    const listening = (wanted: number) =>
+      ['/proc/net/tcp', '/proc/net/tcp6']
+        .flatMap((file) => readFileSync(file, 'utf8').trim().split('\n').slice(1))
+        .map((line) => line.trim().split(/\s+/))
+        .filter((f) => f[3] === '0A' && parseInt(f[1]!.split(':')[1]!, 16) === wanted)
+        .map((f) => f[1]!.split(':')[0]!);
+    expect(listening(simulatorPort)).toEqual(['0100007F']);
+    expect(listening(port).some((address) => /^0+$/.test(address))).toBe(true); // HOST is honoured for the service itself
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
   });
 
   it('refuses to start on a bad variable, naming it', async () => {

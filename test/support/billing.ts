@@ -23,7 +23,7 @@ export async function simulate(
 ) {
   const res = await fetch(`${t.simulator.url}/__simulator/transactions/${orderId}/transition`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...t.simulator.controlHeaders },
     body: JSON.stringify(body),
   });
   expect(res.status, await res.clone().text()).toBe(200);
@@ -35,7 +35,7 @@ export async function simulate(
 export async function renotify(t: TestApp, orderId: string, staleStatus?: string) {
   const res = await fetch(`${t.simulator.url}/__simulator/transactions/${orderId}/notify`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...t.simulator.controlHeaders },
     body: JSON.stringify(staleStatus ? { transaction_status: staleStatus } : {}),
   });
   expect(res.status, await res.clone().text()).toBe(202);
@@ -43,7 +43,7 @@ export async function renotify(t: TestApp, orderId: string, staleStatus?: string
 }
 
 export async function simulatorTransactions(t: TestApp): Promise<Array<{ order_id: string; gross_amount: number; item_details?: unknown[] } & Record<string, unknown>>> {
-  const res = await fetch(`${t.simulator.url}/__simulator/transactions`);
+  const res = await fetch(`${t.simulator.url}/__simulator/transactions`, { headers: t.simulator.controlHeaders });
   return ((await res.json()) as { transactions: never[] }).transactions;
 }
 

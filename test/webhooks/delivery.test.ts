@@ -406,6 +406,25 @@ describe('which endpoint gets what', () => {
   });
 });
 
+describe('production', () => {
+  it('ignores a project\'s development mode: nothing is sent to http:// or a private address', async () => {
+    clockToRealTime();
+    const hooks = await receiver();
+    const project = await devProject(t);
+    const endpoint = await addEndpoint(t, project.id, { url: hooks.url }); // http://127.0.0.1:… (allowed in development mode)
+    await endUser(t, project, 'prod-user');
+    const production = { ...t.deps, config: { ...t.deps.config, env: 'production' as const } };
+    await deliverWebhooks(production);
+    expect(hooks.requests).toHaveLength(0);
+    const [delivery] = (await deliveryLog(project.id, endpoint.id)).data;
+    expect(JSON.stringify(delivery.attempts)).toMatch(/refused: the endpoint URL/);
+    // The same delivery, attempted by a development instance, goes out.
+    await advanceToNextAttempt(t, delivery.id);
+    await run();
+    expect(hooks.requests).toHaveLength(1);
+  });
+});
+
 describe('secret rotation', () => {
   it('signs with both secrets during the grace period, then with the new one only', async () => {
     clockToRealTime();

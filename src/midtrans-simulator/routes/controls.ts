@@ -10,6 +10,7 @@ import {
   type Transaction,
 } from '../types.ts';
 import { isJsonObject } from '../validation.ts';
+import { hasServerKey } from '../auth.ts';
 import type { RouteDeps } from './deps.ts';
 
 type OrderParams = { order_id: string };
@@ -95,9 +96,19 @@ function parseTransition(body: unknown): TransitionParse {
   return { ok: true, target, notify: notify ?? true };
 }
 
-/** Test controls under `/__simulator/` (JSON, no auth): inspect and drive transactions. */
+/**
+ * Test controls under `/__simulator/` (JSON): inspect and drive transactions. They settle
+ * any order and list every customer's, so they need the simulator's server key, sent the
+ * way Midtrans' own APIs take it (`Authorization: Basic base64(<server key>:)`).
+ */
 export function registerControlRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { engine } = deps;
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/__simulator/')) return;
+    if (!hasServerKey(request.headers.authorization, deps.serverKey)) {
+      return reply.code(401).send({ error: "The simulator's controls need Authorization: Basic base64(<server key>:)" });
+    }
+  });
   const notFound = { error: 'transaction not found' };
 
   app.get('/__simulator/transactions', async () => ({ transactions: engine.store.list().map(describeTransaction) }));

@@ -66,8 +66,10 @@ export async function deliverWebhooks(deps: Deps, options: DeliveryOptions = {})
 async function attempt(deps: Deps, d: repo.ClaimedDelivery, options: DeliveryOptions): Promise<boolean> {
   const attemptedAt = deps.clock.now();
   let outcome: SendOutcome;
-  // Checked again at every attempt: the project may have left development mode since.
-  const problem = urlProblem(d.url, d.development_mode);
+  // Checked again at every attempt: the project may have left development mode since. A
+  // production instance ignores development mode altogether: no http://, no private address.
+  const developmentMode = d.development_mode && deps.config.env !== 'production';
+  const problem = urlProblem(d.url, developmentMode);
   if (problem) {
     outcome = { statusCode: null, error: `refused: the endpoint URL ${problem}`, durationMs: 0 };
   } else {
@@ -86,7 +88,7 @@ async function attempt(deps: Deps, d: repo.ClaimedDelivery, options: DeliveryOpt
       },
       body: d.payload,
       timeoutMs: deps.config.webhooks.timeoutMs,
-      allowPrivate: d.development_mode,
+      allowPrivate: developmentMode,
       ...(options.resolve && { resolve: options.resolve }),
     });
   }

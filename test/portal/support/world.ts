@@ -86,6 +86,7 @@ export async function subscribe(w: World, externalId: string, planCode: string):
   if (result.outcome !== 'payment_required') throw new Error(`expected a payment, got ${result.outcome}`);
   const settled = await http(w.t.simulator.url, 'POST', `/__simulator/transactions/${result.payment.order_id}/transition`, {
     body: { transaction_status: 'settlement', payment_type: 'bank_transfer', bank: 'bca' },
+    headers: w.t.simulator.controlHeaders,
   });
   expect(settled.status, settled.text).toBe(200);
   await w.t.simulator.deliveriesSettled();
