@@ -58,7 +58,8 @@ describe('connections killed under load', { timeout: 120_000 }, () => {
           lastKill = Date.now();
           await new Promise((r) => setTimeout(r, 200 + (round % 3) * 150));
         }
-        const recoveredMs = await waitFor(async () => (await readyStatus(base)) === 200, 20_000, '/readyz 200 after the faults');
+        // Generous bound: CI machines are shared and noisy; the figure itself is logged below.
+        const recoveredMs = await waitFor(async () => (await readyStatus(base)) === 200, 40_000, '/readyz 200 after the faults');
         // It serves writes again, not just the probe.
         await waitFor(async () => {
           const before = load.outcomes.length;
