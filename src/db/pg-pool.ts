@@ -47,6 +47,15 @@ export function resilientPgPool(options: PgPoolOptions): PostgresPool & { stats(
     keepAlive: true,
   });
   pool.on('error', (err) => options.onConnectionError(err));
+  // A last line of defence for the whole life of every client: pg-pool swaps its own idle
+  // listener on and off around checkouts, and an 'error' event that finds no listener (a
+  // backend terminated in such a gap) would kill the process. This one only reports when it
+  // is alone; the idle and checkout listeners do the real handling.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      if (client.listenerCount('error') === 1) options.onConnectionError(err);
+    });
+  });
 
   return {
     async connect(): Promise<PostgresPoolClient> {
