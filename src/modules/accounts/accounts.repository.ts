@@ -257,27 +257,3 @@ export function listSessionsOfUser(db: Db, userId: string, now: Date) {
     .orderBy('last_seen_at', 'desc')
     .execute();
 }
-
-// Once-only dashboard forms ---------------------------------------------------------------
-
-export async function claimDashboardAction(db: Db, sessionId: string, actionId: string, now: Date): Promise<boolean> {
-  const row = await db
-    .insertInto('dashboard_actions')
-    .values({ session_id: sessionId, action_id: actionId, created_at: now })
-    .onConflict((oc) => oc.doNothing())
-    .returning('action_id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function releaseDashboardAction(db: Db, sessionId: string, actionId: string): Promise<void> {
-  await db.deleteFrom('dashboard_actions').where('session_id', '=', sessionId).where('action_id', '=', actionId).execute();
-}
-
-export async function recordDashboardActionOutcome(db: Db, sessionId: string, actionId: string, outcome: string): Promise<void> {
-  await db.updateTable('dashboard_actions').set({ outcome }).where('session_id', '=', sessionId).where('action_id', '=', actionId).execute();
-}
-
-export function findDashboardAction(db: Db, sessionId: string, actionId: string) {
-  return db.selectFrom('dashboard_actions').select('outcome').where('session_id', '=', sessionId).where('action_id', '=', actionId).executeTakeFirst();
-}

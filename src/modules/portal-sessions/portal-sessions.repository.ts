@@ -194,35 +194,6 @@ export async function endSession(db: Db, id: string, now: Date): Promise<void> {
   await db.updateTable('portal_sessions').set({ ended_at: now }).where('id', '=', id).where('ended_at', 'is', null).execute();
 }
 
-/**
- * Claims a form submission of a session. The primary key makes this the once-only gate:
- * of two submissions of one form (double click, resubmission) exactly one claims it.
- */
-export async function claimPortalAction(db: Db, sessionId: string, actionId: string, now: Date): Promise<boolean> {
-  const rows = await db
-    .insertInto('portal_actions')
-    .values({ session_id: sessionId, action_id: actionId, outcome: null, created_at: now })
-    .onConflict((oc) => oc.columns(['session_id', 'action_id']).doNothing())
-    .returning('action_id')
-    .execute();
-  return rows.length === 1;
-}
-
-/** Remembers where a claimed submission led, for its duplicates. */
-export async function recordPortalActionOutcome(db: Db, sessionId: string, actionId: string, outcome: string): Promise<void> {
-  await db.updateTable('portal_actions').set({ outcome }).where('session_id', '=', sessionId).where('action_id', '=', actionId).execute();
-}
-
-/** A claimed submission: `outcome` null while it still runs; undefined if it was given back. */
-export function findPortalAction(db: Db, sessionId: string, actionId: string): Promise<{ outcome: string | null } | undefined> {
-  return db.selectFrom('portal_actions').select('outcome').where('session_id', '=', sessionId).where('action_id', '=', actionId).executeTakeFirst();
-}
-
-/** Gives a claim back when its action failed, so the same form may be sent again. */
-export async function releasePortalAction(db: Db, sessionId: string, actionId: string): Promise<void> {
-  await db.deleteFrom('portal_actions').where('session_id', '=', sessionId).where('action_id', '=', actionId).execute();
-}
-
 /** Who an account is, as a person would recognise it: for the "open a different account?" page. */
 export interface AccountHolder {
   project_id: string;

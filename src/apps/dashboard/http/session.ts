@@ -1,14 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../config.ts';
 import type { Deps } from '../../../deps.ts';
+import { formActionStore } from '../../../db/form-actions.ts';
 import type { Locale } from '../../../db/types.ts';
 import { AppError } from '../../../lib/errors.ts';
-import * as accounts from '../../../modules/accounts/accounts.repository.ts';
 import { resolveSession, type LiveDashboardSession } from '../../../modules/accounts/sessions.ts';
 import { cookieSession, type CookieSession } from '../../../web/cookie-session.ts';
 import * as csrf from '../../../web/csrf.ts';
 import { chooseLocale, isLocale } from '../../../web/locale.ts';
-import { once as runOnce, type OnceStore } from '../../../web/once.ts';
+import { once as runOnce } from '../../../web/once.ts';
 import { dashboardMessages, type Messages } from '../i18n/messages.ts';
 import { DASHBOARD_PREFIX } from '../prefix.ts';
 
@@ -108,14 +108,7 @@ export function requireSignedIn(deps: Deps) {
 /** preHandler after requireSignedIn: the form's token must be this session's. */
 export const requireCsrfToken = csrf.requireCsrfToken(DASHBOARD_CSRF, (request) => dashboardContext(request).secret);
 
-/** A dashboard form's action, run once per (session, action_id); see web/once.ts. */
+/** A dashboard form's action, run once per (session, action_id), kept in dashboard_actions; see web/once.ts. */
 export function once(deps: Deps, ctx: DashboardContext, actionId: string, run: () => Promise<string>, current: () => Promise<string>): Promise<string> {
-  const sessionId = ctx.session.id;
-  const store: OnceStore = {
-    claim: (id) => accounts.claimDashboardAction(deps.db, sessionId, id, deps.clock.now()),
-    release: (id) => accounts.releaseDashboardAction(deps.db, sessionId, id),
-    recordOutcome: (id, location) => accounts.recordDashboardActionOutcome(deps.db, sessionId, id, location),
-    find: (id) => accounts.findDashboardAction(deps.db, sessionId, id),
-  };
-  return runOnce(store, actionId, run, current);
+  return runOnce(formActionStore(deps.db, 'dashboard_actions', ctx.session.id, () => deps.clock.now()), actionId, run, current);
 }
