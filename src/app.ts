@@ -24,6 +24,8 @@ import { planPlatformRoutes } from './modules/plans/plans.platform.routes.ts';
 import { PlanResponse } from './modules/plans/plans.schemas.ts';
 import { DASHBOARD_PREFIX, dashboardPlugin } from './apps/dashboard/dashboard.plugin.ts';
 import { accountAdminRoutes } from './modules/accounts/accounts.admin.routes.ts';
+import { brandingAdminRoutes, logoRoutes } from './modules/branding/branding.routes.ts';
+import { registerFontRoutes } from './theme/fonts.ts';
 import { paymentAdminRoutes } from './modules/payments/payments.admin.routes.ts';
 import { paymentPlatformRoutes } from './modules/payments/payments.platform.routes.ts';
 import { midtransWebhookRoutes } from './modules/payments/payments.webhook.routes.ts';
@@ -130,11 +132,15 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       await admin.register(webhookAdminRoutes(deps));
       await admin.register(paymentAdminRoutes(deps));
       await admin.register(accountAdminRoutes(deps));
+      await admin.register(brandingAdminRoutes(deps));
     },
     { prefix: '/api/admin' },
   );
 
   await app.register(midtransWebhookRoutes(deps));
+  // Shared by every app's pages: the hosted fonts and project logos (same origin, cached).
+  registerFontRoutes(app);
+  await app.register(logoRoutes(deps));
   await app.register(dashboardPlugin(deps), { prefix: DASHBOARD_PREFIX });
   await app.register(portalPlugin(deps), { prefix: PORTAL_PREFIX });
 

@@ -4,11 +4,17 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 type Timestamp = ColumnType<Date, Date, Date>;
 type Json<T> = ColumnType<T, string, string>;
 
+export type ThemePalette = Partial<Record<'primary' | 'background' | 'surface' | 'text' | 'muted' | 'danger', string>>;
+
+/** A project's branding (validated by src/theme/schema.ts; read defensively by src/theme/resolve.ts). */
 export interface ThemeConfig {
-  colors?: Partial<Record<'primary' | 'background' | 'surface' | 'text' | 'muted' | 'danger', string>>;
+  colors?: ThemePalette;
+  dark_colors?: ThemePalette;
   font_family?: string;
   border_radius?: number;
-  mode?: 'light' | 'dark';
+  mode?: 'light' | 'dark' | 'system';
+  /** SHA-256 (hex) of a row of project_logos. */
+  logo?: string;
 }
 
 export type Locale = 'en' | 'id';
@@ -24,6 +30,8 @@ export interface ProjectsTable {
   client_secret_hash: Buffer;
   redirect_uris: Json<string[]>;
   theme_config: Json<ThemeConfig>;
+  /** The branding editor's unpublished theme (null: none). */
+  theme_draft: ColumnType<ThemeConfig | null, string | null | undefined, string | null>;
   currency: string;
   default_locale: Locale;
   grace_period_days: ColumnType<number, number | undefined, number>;
@@ -217,6 +225,17 @@ export interface PortalActionsTable {
   created_at: Timestamp;
 }
 
+export interface ProjectLogosTable {
+  project_id: string;
+  /** SHA-256 (hex) of `bytes`. */
+  id: string;
+  content_type: 'image/png' | 'image/jpeg' | 'image/webp';
+  width: number;
+  height: number;
+  bytes: Buffer;
+  created_at: Timestamp;
+}
+
 export interface Database {
   projects: ProjectsTable;
   plans: PlansTable;
@@ -237,6 +256,7 @@ export interface Database {
   dashboard_sessions: DashboardSessionsTable;
   dashboard_actions: DashboardActionsTable;
   audit_log: AuditLogTable;
+  project_logos: ProjectLogosTable;
 }
 
 export interface UsersTable {

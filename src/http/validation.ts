@@ -36,7 +36,7 @@ const formValidators = new WeakMap<object, ValidateFunction>();
  * Validates `value` against an API body schema (the one source of rules) for a form: one
  * sentence per top-level field that is wrong, so a page can show each next to its field.
  */
-export function fieldErrors(schema: object, value: unknown): Record<string, string> {
+export function fieldErrors(schema: object, value: unknown, options: { nested?: boolean } = {}): Record<string, string> {
   let validate = formValidators.get(schema);
   if (!validate) {
     validate = formAjv.compile(schema);
@@ -45,7 +45,9 @@ export function fieldErrors(schema: object, value: unknown): Record<string, stri
   if (validate(value)) return {};
   const errors: Record<string, string> = {};
   for (const error of validate.errors ?? []) {
-    const field = error.instancePath.split('/')[1] ?? String(error.params.missingProperty ?? error.params.additionalProperty ?? '');
+    // By top-level field (`colors`), or with `nested` by its whole path (`colors.primary`).
+    const path = options.nested ? error.instancePath.slice(1).replaceAll('/', '.') || undefined : error.instancePath.split('/')[1];
+    const field = path ?? String(error.params.missingProperty ?? error.params.additionalProperty ?? '');
     errors[field] ??= describeValidationError(error, 'form');
   }
   return errors;
@@ -107,7 +109,7 @@ export function findUnsafeInput(value: unknown, root = 'body'): string | undefin
       if (problem) return `${path || root} ${problem}`;
       continue;
     }
-    if (!item || typeof item !== 'object') continue;
+    if (!item || typeof item !== 'object' || ArrayBuffer.isView(item)) continue; // bytes (an uploaded image) are not text
     // Named by its top-level field: the full path would be 32 segments of noise.
     if (depth >= MAX_NESTING_DEPTH) return `${path.split('.')[0] || root} nests deeper than ${MAX_NESTING_DEPTH} levels`;
     const entries: Array<[string, unknown]> = Array.isArray(item) ? item.map((v, i) => [String(i), v]) : Object.entries(item);

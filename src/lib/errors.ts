@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   invalid_request: 400,
   invalid_json: 400,
   invalid_theme: 400,
+  invalid_logo: 400,
   invalid_notification: 400,
   payment_mismatch: 400,
   invalid_credentials: 401,

@@ -1,5 +1,5 @@
-import type { ThemeConfig } from '../db/types.ts';
-import { fontStack } from './schema.ts';
+import type { ThemeConfig, ThemePalette } from '../db/types.ts';
+import { fontStack, type ColorKey } from './schema.ts';
 import { AA_NON_TEXT, AA_TEXT, AAA_TEXT, contrastRatio, ensureContrast, formatRatio, isHexColor, mix, normalizeHex, readableOn } from './contrast.ts';
 
 /**
@@ -13,10 +13,11 @@ import { AA_NON_TEXT, AA_TEXT, AAA_TEXT, contrastRatio, ensureContrast, formatRa
  * would fail WCAG AA are adjusted (see contrast.ts) and reported as `adjustments`.
  */
 
-type ColorKey = 'primary' | 'background' | 'surface' | 'text' | 'muted' | 'danger';
 export type ThemeMode = 'light' | 'dark';
+/** How a project's pages look: one mode, or the customer's system setting. */
+export type Appearance = ThemeMode | 'system';
 
-const DEFAULTS: Record<ThemeMode, Record<ColorKey, string>> = {
+export const DEFAULT_PALETTES: Record<ThemeMode, Record<ColorKey, string>> = {
   light: { primary: '#4f46e5', background: '#f5f6fa', surface: '#ffffff', text: '#1c1d22', muted: '#555a66', danger: '#b42318' },
   dark: { primary: '#8b8cf8', background: '#0f1115', surface: '#181b22', text: '#e8eaf0', muted: '#a3a9b7', danger: '#f97066' },
 };
@@ -40,6 +41,9 @@ export const BADGE_PALETTES: Record<ThemeMode, Record<'ok' | 'warn' | 'bad' | 'i
 };
 
 export interface ThemeAdjustment {
+  /** Which palette: `colors` (light), `dark_colors`, or `colors` used for dark by an older theme. */
+  palette: 'colors' | 'dark_colors';
+  mode: ThemeMode;
   /** The theme_config colour that was changed (or the one whose background made it fail). */
   key: ColorKey;
   role: string;
@@ -62,12 +66,35 @@ export interface ResolvedTheme {
 
 const FONT_NAME = /^[A-Za-z0-9 -]{1,40}$/;
 
-export function resolveTheme(theme: ThemeConfig | null | undefined): ResolvedTheme {
-  const mode: ThemeMode = theme?.mode === 'dark' ? 'dark' : 'light';
+/** light, dark or system, from a stored theme (anything else is light). */
+export function appearanceOf(theme: ThemeConfig | null | undefined): Appearance {
+  return theme?.mode === 'dark' || theme?.mode === 'system' ? theme.mode : 'light';
+}
+
+/** The modes a theme shows: one, or both for `system`. */
+export function modesOf(theme: ThemeConfig | null | undefined): ThemeMode[] {
+  const appearance = appearanceOf(theme);
+  return appearance === 'system' ? ['light', 'dark'] : [appearance];
+}
+
+/**
+ * The configured palette for `mode`: `colors` for light; `dark_colors` for dark — or, in a
+ * theme written before dark_colors existed (mode dark, no dark_colors), `colors`.
+ */
+function paletteFor(theme: ThemeConfig | null | undefined, mode: ThemeMode): { palette: 'colors' | 'dark_colors'; colors: ThemePalette | undefined } {
+  if (mode === 'light') return { palette: 'colors', colors: theme?.colors };
+  if (theme?.dark_colors || theme?.mode !== 'dark') return { palette: 'dark_colors', colors: theme?.dark_colors };
+  return { palette: 'colors', colors: theme?.colors };
+}
+
+/** The custom properties of `theme` in `mode` (by default its own mode; a `system` theme resolves to light unless asked). */
+export function resolveTheme(theme: ThemeConfig | null | undefined, forMode?: ThemeMode): ResolvedTheme {
+  const mode: ThemeMode = forMode ?? (appearanceOf(theme) === 'dark' ? 'dark' : 'light');
+  const { palette, colors } = paletteFor(theme, mode);
   const configured = new Set<ColorKey>();
-  const c = { ...DEFAULTS[mode] };
+  const c = { ...DEFAULT_PALETTES[mode] };
   for (const key of Object.keys(c) as ColorKey[]) {
-    const value = theme?.colors?.[key];
+    const value = colors?.[key];
     if (isHexColor(value)) {
       c[key] = normalizeHex(value);
       configured.add(key);
@@ -82,6 +109,8 @@ export function resolveTheme(theme: ThemeConfig | null | undefined): ResolvedThe
     if (used !== normalizeHex(color) && (configured.has(key) || backgrounds.some(([k]) => configured.has(k)))) {
       const [bgKey, worstBg] = backgrounds.reduce((a, b) => (contrastRatio(color, a[1]) <= contrastRatio(color, b[1]) ? a : b));
       adjustments.push({
+        palette,
+        mode,
         key,
         role,
         keyConfigured: configured.has(key),
@@ -103,6 +132,8 @@ export function resolveTheme(theme: ThemeConfig | null | undefined): ResolvedThe
   if (ensureContrast(c.text, [c.background, surface], AA_TEXT) === undefined) {
     surface = c.background;
     adjustments.push({
+      palette,
+      mode,
       key: 'surface',
       role: 'cards',
       keyConfigured: configured.has('surface'),
@@ -153,18 +184,23 @@ export function resolveTheme(theme: ThemeConfig | null | undefined): ResolvedThe
   return { mode, vars, adjustments };
 }
 
+/** Every adjustment of every mode the theme shows. */
+export function themeAdjustments(theme: ThemeConfig | null | undefined): ThemeAdjustment[] {
+  return modesOf(theme).flatMap((mode) => resolveTheme(theme, mode).adjustments);
+}
+
 /**
  * Sentences for the admin API: one per colour the portal will not show as configured
  * because it falls below WCAG AA. Empty when the theme is readable as it is.
  */
 export function themeContrastWarnings(theme: ThemeConfig | null | undefined): string[] {
-  const name = (key: ColorKey, fromConfig: boolean, hex: string) =>
-    fromConfig ? `theme_config.colors.${key} (${hex})` : `the default ${key} colour (${hex})`;
-  return resolveTheme(theme).adjustments.map((a) =>
-    a.key === 'surface'
+  return themeAdjustments(theme).map((a) => {
+    const name = (key: ColorKey, fromConfig: boolean, hex: string) =>
+      fromConfig ? `theme_config.${a.palette}.${key} (${hex})` : `the default ${a.mode === 'dark' ? 'dark ' : ''}${key} colour (${hex})`;
+    return a.key === 'surface'
       ? `${name('surface', a.keyConfigured, a.configured)} and ${name('background', a.backgroundConfigured, a.background)} are so far apart ` +
-        `that no text colour reaches WCAG AA (${a.required}:1) on both; the portal shows cards in ${a.used} instead`
+          `that no text colour reaches WCAG AA (${a.required}:1) on both; the portal shows cards in ${a.used} instead`
       : `${name(a.key, a.keyConfigured, a.configured)}, used for ${a.role}, has a contrast of ${formatRatio(a.ratio)} on ` +
-        `${name(a.backgroundKey, a.backgroundConfigured, a.background)}, below WCAG AA (${a.required}:1); the portal shows ${a.used} instead`,
-  );
+          `${name(a.backgroundKey, a.backgroundConfigured, a.background)}, below WCAG AA (${a.required}:1); the portal shows ${a.used} instead`;
+  });
 }

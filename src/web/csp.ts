@@ -1,6 +1,7 @@
 /**
  * The Content-Security-Policy of a server-rendered app: nothing but same-origin files, no
- * inline script, no third party, never framed, no <base>. What an app may add: the hashes
+ * inline script, no third party, never framed (one exception: the dashboard's preview frame, by its own
+ * origin only), no <base>. What an app may add: the hashes
  * of its inline <style> blocks (the theme's custom properties) and the origins its forms
  * may post to besides its own (a redirect answering a form post is checked against
  * form-action too, in Chrome).
@@ -10,6 +11,8 @@ export interface CspOptions {
   styleHashes?: readonly string[];
   /** Origins forms may post (or be redirected) to, besides 'self'. */
   formActionOrigins?: readonly string[];
+  /** Whether the page may be framed by its own origin (the dashboard's branding preview); never by another. */
+  framedBySelf?: boolean;
 }
 
 const sources = (list: readonly string[] | undefined) => (list ?? []).map((s) => ` ${s}`).join('');
@@ -20,9 +23,10 @@ export function buildCsp(options: CspOptions = {}): string {
     "script-src 'self'",
     `style-src 'self'${sources(options.styleHashes)}`,
     "img-src 'self'",
+    "font-src 'self'",
     "connect-src 'self'",
     `form-action 'self'${sources(options.formActionOrigins)}`,
-    "frame-ancestors 'none'",
+    `frame-ancestors ${options.framedBySelf ? "'self'" : "'none'"}`,
     "base-uri 'none'",
   ].join('; ');
 }

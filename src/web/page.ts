@@ -10,7 +10,7 @@ import type { SafeHtml } from './html.ts';
 export function addPageHeaders(app: FastifyInstance, csp: string): void {
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
+    if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
     reply.header('cross-origin-opener-policy', 'same-origin');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', csp);

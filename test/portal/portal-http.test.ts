@@ -145,7 +145,7 @@ describe('headers on every /portal response', () => {
     const overview = await client.get('/portal');
     const csp = String(overview.headers['content-security-policy']);
     expect(csp).toMatch(
-      /^default-src 'none'; script-src 'self'; style-src 'self' 'sha256-[A-Za-z0-9+/=]+'; img-src 'self'; connect-src 'self'; form-action 'self' https:\/\/app\.example\.com; frame-ancestors 'none'; base-uri 'none'$/,
+      /^default-src 'none'; script-src 'self'; style-src 'self' 'sha256-[A-Za-z0-9+/=]+'; img-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self' https:\/\/app\.example\.com; frame-ancestors 'none'; base-uri 'none'$/,
     );
     expect(overview.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
     expect(overview.text).not.toMatch(/\son[a-z]+=/i);

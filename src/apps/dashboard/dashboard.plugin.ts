@@ -9,6 +9,7 @@ import { DASHBOARD_CSP, dashboardErrorHandler } from './http/pages.ts';
 import { DASHBOARD_PREFIX } from './prefix.ts';
 import { accountRoutes } from './routes/account.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { brandingRoutes } from './routes/branding.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
 import { planRoutes } from './routes/plans.routes.ts';
 import { projectRoutes } from './routes/projects.routes.ts';
@@ -32,6 +33,7 @@ export function dashboardPlugin(deps: Deps): FastifyPluginAsyncTypebox {
     registerAssetRoutes(app);
     await app.register(authRoutes(deps));
     await app.register(projectRoutes(deps));
+    await app.register(brandingRoutes(deps));
     await app.register(memberRoutes(deps));
     await app.register(planRoutes(deps));
     await app.register(accountRoutes(deps));

@@ -7,6 +7,7 @@ import * as m0005 from './0005_portal.ts';
 import * as m0006 from './0006_payment_safety.ts';
 import * as m0007 from './0007_accounts.ts';
 import * as m0008 from './0008_retention.ts';
+import * as m0011 from './0011_branding.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006_payment_safety': m0006,
   '0007_accounts': m0007,
   '0008_retention': m0008,
+  '0011_branding': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {

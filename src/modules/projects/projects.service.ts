@@ -4,6 +4,7 @@ import { randomToken, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { themeContrastWarnings } from '../../theme/resolve.ts';
+import { assertLogoBelongs } from '../branding/branding.service.ts';
 import { recordEvent } from '../events/events.repository.ts';
 import * as repo from './projects.repository.ts';
 import type { CreateProjectBody, ProjectResponse, UpdateProjectBody } from './projects.schemas.ts';
@@ -14,6 +15,8 @@ function newClientSecret(): string {
 }
 
 export async function createProject(db: Db, input: CreateProjectBody, now: Date) {
+  // A new project has no uploaded logo yet to refer to.
+  await assertLogoBelongs(db, undefined, input.theme_config as ThemeConfig | undefined);
   const clientSecret = newClientSecret();
   const project = await db.transaction().execute(async (trx) => {
     const row = await repo.insertProject(trx, {
@@ -43,6 +46,7 @@ export async function getProject(db: Db, id: string): Promise<Project> {
 
 export async function updateProject(db: Db, id: string, input: UpdateProjectBody, now: Date): Promise<Project> {
   return db.transaction().execute(async (trx) => {
+    await assertLogoBelongs(trx, id, input.theme_config as ThemeConfig | undefined);
     const project = await repo.updateProject(
       trx,
       id,

@@ -8,6 +8,7 @@
   document.addEventListener('submit', function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
+    if (form.method === 'get' || form.target) return; // a query or a form into a frame may be sent again
     if (form.dataset.sent === 'true') {
       event.preventDefault();
       return;

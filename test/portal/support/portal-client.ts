@@ -45,7 +45,7 @@ export class PortalClient {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<PortalResponse> {
+  send(method: string, path: string, headers: Record<string, string>, body?: string | Buffer): Promise<PortalResponse> {
     const all: Record<string, string> = { ...headers };
     if (this.jar.size && !('cookie' in all)) all.cookie = this.cookieHeader();
     for (const [k, v] of Object.entries(all)) if (v === '') delete all[k];

@@ -1,4 +1,5 @@
 import type { Locale, Role } from '../../../db/types.ts';
+import { brandingEn, brandingId } from './branding-messages.ts';
 
 /**
  * Every sentence the dashboard shows, in English and Bahasa Indonesia (`id` is typed as
@@ -10,6 +11,8 @@ export const en = {
   product: 'Langgan',
   dashboard: 'Dashboard',
   skipToContent: 'Skip to main content',
+  branding: brandingEn,
+  navBranding: 'Branding',
   language: 'Language',
   languageName: { en: 'English', id: 'Bahasa Indonesia' } as Record<Locale, string>,
 
@@ -187,6 +190,8 @@ export const id: Messages = {
   product: 'Langgan',
   dashboard: 'Dasbor',
   skipToContent: 'Langsung ke konten utama',
+  branding: brandingId,
+  navBranding: 'Tampilan merek',
   language: 'Bahasa',
   languageName: { en: 'English', id: 'Bahasa Indonesia' },
 

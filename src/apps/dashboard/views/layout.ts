@@ -8,7 +8,7 @@ import type { Messages } from '../i18n/messages.ts';
 /** Langgan's own look (the dashboard is not themed by projects): the default theme. */
 export const DASHBOARD_THEME = themeStyle(undefined);
 
-export type ProjectSection = 'overview' | 'settings' | 'plans' | 'keys' | 'members';
+export type ProjectSection = 'overview' | 'settings' | 'branding' | 'plans' | 'keys' | 'members';
 
 export interface Chrome {
   t: Messages;
@@ -57,6 +57,7 @@ function projectTabs(t: Messages, project: NonNullable<Chrome['project']>): Safe
   return html`<nav class="wrap tabs" aria-label="${t.projectNav}: ${project.name}"><ul>
 ${item(base, 'overview', t.navOverview)}
 ${item(`${base}/settings`, 'settings', t.navSettings)}
+${item(`${base}/branding`, 'branding', t.navBranding)}
 ${item(`${base}/plans`, 'plans', t.navPlans)}
 ${item(`${base}/keys`, 'keys', t.navKeys)}
 ${item(`${base}/members`, 'members', t.navMembers)}

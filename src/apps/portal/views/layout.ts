@@ -32,7 +32,7 @@ export function layout(chrome: Chrome, title: string, main: SafeHtml): SafeHtml 
       skipLabel: t.skipToContent,
       header: html`<header class="top">
 <div class="wrap top-inner">
-<p class="brand">${chrome.projectName ?? 'Langgan'}<small>${t.navLabel}</small></p>
+<p class="brand">${chrome.theme.logoPath ? html`<img class="logo" src="${chrome.theme.logoPath}" alt="">` : ''}<span>${chrome.projectName ?? 'Langgan'}<small>${t.navLabel}</small></span></p>
 ${chrome.session ? leaveForm(t, chrome.session) : ''}
 </div>
 ${chrome.session ? navigation(t, chrome.section) : ''}
