@@ -13,6 +13,8 @@ export interface CspOptions {
   formActionOrigins?: readonly string[];
   /** Whether the page may be framed by its own origin (the dashboard's branding preview); never by another. */
   framedBySelf?: boolean;
+  /** Whether the page may show frames of its own origin (the branding editor's preview). */
+  framesSelf?: boolean;
 }
 
 const sources = (list: readonly string[] | undefined) => (list ?? []).map((s) => ` ${s}`).join('');
@@ -25,6 +27,7 @@ export function buildCsp(options: CspOptions = {}): string {
     "img-src 'self'",
     "font-src 'self'",
     "connect-src 'self'",
+    ...(options.framesSelf ? ["frame-src 'self'"] : []),
     `form-action 'self'${sources(options.formActionOrigins)}`,
     `frame-ancestors ${options.framedBySelf ? "'self'" : "'none'"}`,
     "base-uri 'none'",

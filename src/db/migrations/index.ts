@@ -7,7 +7,7 @@ import * as m0005 from './0005_portal.ts';
 import * as m0006 from './0006_payment_safety.ts';
 import * as m0007 from './0007_accounts.ts';
 import * as m0008 from './0008_retention.ts';
-import * as m0011 from './0011_branding.ts';
+import * as m0009 from './0009_branding.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -22,7 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006_payment_safety': m0006,
   '0007_accounts': m0007,
   '0008_retention': m0008,
-  '0011_branding': m0011,
+  '0009_branding': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

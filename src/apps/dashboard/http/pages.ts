@@ -11,9 +11,11 @@ import { csrfTokenFor, currentSession, dashboardContext, localeOf, type Dashboar
 
 /** The dashboard's CSP: the kit's strict policy, plus the default theme's <style> by hash. */
 export const DASHBOARD_CSP = buildCsp({ styleHashes: [DASHBOARD_THEME.cspHash] });
+/** The branding editor's: the same, and it may show its own origin's preview frame. */
+export const DASHBOARD_CSP_WITH_PREVIEW = buildCsp({ styleHashes: [DASHBOARD_THEME.cspHash], framesSelf: true });
 
-export function sendPage(reply: FastifyReply, page: SafeHtml, status = 200): FastifyReply {
-  return sendHtml(reply, status, page, DASHBOARD_CSP);
+export function sendPage(reply: FastifyReply, page: SafeHtml, status = 200, csp = DASHBOARD_CSP): FastifyReply {
+  return sendHtml(reply, status, page, csp);
 }
 
 /** The frame of a signed-in page. */

@@ -18,7 +18,7 @@ import { sendHtml } from '../../../web/page.ts';
 import { newActionId } from '../../../web/once.ts';
 import { PREVIEW_PAGES, renderPreviewPage } from '../../portal/preview.ts';
 import { BrandingFields, brandingErrors, formOfTheme, themeOfFields, validPartOf, type BrandingFieldValues } from '../http/branding-form.ts';
-import { chromeFor, sendPage } from '../http/pages.ts';
+import { chromeFor, DASHBOARD_CSP_WITH_PREVIEW, sendPage } from '../http/pages.ts';
 import { loadProject, projectAccess, requireCapability } from '../http/project-access.ts';
 import { dashboardContext, once, requireCsrfToken, requireSameOrigin, requireSignedIn, type DashboardContext } from '../http/session.ts';
 import { brandingPage, contrastSentences, PREVIEW_WIDTHS, type BrandingView } from '../views/branding.view.ts';
@@ -81,7 +81,7 @@ export function brandingRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       logoError: o.logoError,
       preview: { page: o.preview?.page ?? 'overview', mode: o.preview?.mode ?? 'light', width: o.preview?.width ?? 'desktop' },
     });
-    return sendPage(reply, page, status);
+    return sendPage(reply, page, status, DASHBOARD_CSP_WITH_PREVIEW);
   }
 
   return async (app) => {
