@@ -564,7 +564,7 @@ describe('admin projects — errors', () => {
       expectError(await create(validProject({ theme_config: { colors: ['#fff'] } })), 400, 'invalid_request', 'theme_config.colors must be a JSON object');
     });
 
-    const FONT = /^theme_config\.font_family must be one of system, sans-serif, serif, monospace, rounded or a font name/;
+    const FONT = /^theme_config\.font_family must be one of inter, plus-jakarta-sans, noto-sans, lora, system, sans-serif, serif, monospace, rounded or a font name/;
     it.each([
       'Inter";}body{x:y',
       "Inter';}body{x:y",
@@ -598,7 +598,7 @@ describe('admin projects — errors', () => {
     });
 
     it.each(['sepia', 'Dark', 'LIGHT', 'auto', '', 'dark;}'])('refuses mode %j', async (mode) => {
-      expectError(await create(validProject({ theme_config: { mode } })), 400, 'invalid_request', 'theme_config.mode must be one of light, dark');
+      expectError(await create(validProject({ theme_config: { mode } })), 400, 'invalid_request', 'theme_config.mode must be one of light, dark, system');
     });
 
     it('refuses an unknown top-level theme key', async () => {

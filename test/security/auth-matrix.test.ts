@@ -45,6 +45,8 @@ const PUBLIC: Array<[RegExp, string]> = [
   [/^\/api\/webhooks\/midtrans$/, "Midtrans notifications: authenticated by Midtrans' signature (test/billing/webhook-security.test.ts)"],
   [/^\/portal(\/|$)/, "the end user's portal: authenticated by its session cookie (test/portal/portal-http.test.ts)"],
   [/^\/dashboard(\/|$)/, 'the dashboard: its own session cookie and roles (test/dashboard/dashboard-http.test.ts)'],
+  [/^\/fonts\/[\w-]+\.woff2$/, 'self-hosted theme fonts: public static files, immutable (test/dashboard/branding.test.ts)'],
+  [/^\/logos\/:id$/, "project logos: shown on the portal's pages to signed-out customers too; ids are content hashes (test/dashboard/branding.test.ts)"],
   [/^\/metrics$/, 'Prometheus metrics: registered only with METRICS_TOKEN, its own bearer token (test/metrics/metrics.test.ts)'],
 ];
 

@@ -16,9 +16,20 @@ const LogoResponse = Type.Object(
     content_type: Type.String({ examples: ['image/png'] }),
     width: Type.Integer(),
     height: Type.Integer(),
-    url: Type.String({ description: 'Where Langgan serves it (same origin as the portal).', examples: ['/logos/3f…'] }),
+    url: Type.String({ description: 'Where Langgan serves it (same origin as the portal).' }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        logo: '3f5a0c9e1b7d2468ace013579bdf2468ace013579bdf2468ace013579bdf2468',
+        content_type: 'image/png',
+        width: 240,
+        height: 64,
+        url: '/logos/3f5a0c9e1b7d2468ace013579bdf2468ace013579bdf2468ace013579bdf2468',
+      },
+    ],
+  },
 );
 
 /**

@@ -138,7 +138,7 @@ ${f.logo
 ${v.logoError ? html`<p class="field-error" role="alert" id="logo-error">${v.logoError}</p>` : ''}
 ${v.editable
   ? html`<form method="post" action="${base}/logo" enctype="multipart/form-data" class="inline-form">${formSecrets(v.csrf, v.actionId())}
-<div class="field"><label for="logo">${b.uploadLogo}</label><span class="hint" id="logo-hint">${b.logoHelp}</span>
+<div class="field"><label for="logo">${b.logoFile}</label><span class="hint" id="logo-hint">${b.logoHelp}</span>
 <input type="file" id="logo" name="logo" accept="image/png,image/jpeg,image/webp" required aria-describedby="logo-hint${v.logoError ? ' logo-error' : ''}"></div>
 <button type="submit" class="button secondary">${b.uploadLogo}</button></form>
 ${f.logo
