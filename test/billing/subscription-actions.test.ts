@@ -121,8 +121,24 @@ describe('cancel and resume', () => {
     expect(resumed).toMatchObject({ cancel_at_period_end: false, cancel_reason: null, status: 'active' });
   });
 
-  it('cancels a free plan at once', async () => {
+  it("refuses to cancel the project's free default plan (it would leave the customer with no plan) and changes nothing", async () => {
+    const eu = await endUser(t, project, 'free-default-cancel');
+    const before = await subscriptionOf(t, eu);
+    const e = await refusal(cancelSubscription(t.deps, { projectId: project.id, endUserId: eu, source: 'portal' }));
+    expect(e.code).toBe('plan_change_not_allowed');
+    expect(e.details).toEqual({ reason: 'free_default_plan' });
+    expect(e.message).toMatch(/free default plan cannot be cancelled/);
+    expect(await subscriptionOf(t, eu)).toEqual(before);
+    const events = await t.database.db.selectFrom('events').select('type').where('subject_id', '=', before!.id).execute();
+    expect(events.map((x) => x.type)).not.toContain('subscription.canceled');
+  });
+
+  it('cancels a free plan that is not the default at once', async () => {
+    const created = await http(t.url, 'POST', `/api/admin/projects/${project.id}/plans`, { admin: true, body: { code: 'community', name: 'Community', price: 0, interval: 'month' } });
+    expect(created.status).toBe(201);
     const eu = await endUser(t, project, 'free-cancel');
+    const moved = await changePlan(t.deps, req(eu, created.body.id));
+    expect(moved.outcome).not.toBe('payment_required');
     const canceled = await cancelSubscription(t.deps, { projectId: project.id, endUserId: eu, source: 'portal' });
     expect(canceled.status).toBe('canceled');
     const events = await t.database.db.selectFrom('events').select('type').where('subject_id', '=', canceled.id).execute();

@@ -12,7 +12,7 @@ beforeAll(async () => {
   t = await startTestApp();
   project = await createProject(t.url);
   other = await createProject(t.url, { plans: [{ code: 'enterprise', price: 9_000_000 }] });
-  for (const id of ['api-user', 'api-downgrader', 'api-canceller']) await createSession(t.url, project, id);
+  for (const id of ['api-user', 'api-downgrader', 'api-canceller', 'api-free']) await createSession(t.url, project, id);
 });
 afterAll(() => t.close());
 
@@ -72,6 +72,13 @@ describe('plan changes through the platform API (the same rules as the portal)',
 });
 
 describe('errors and isolation', () => {
+  it('answers 422 naming the reason when asked to cancel the free default plan, and keeps the plan', async () => {
+    const res = await call('POST', 'api-free', '/cancel', { reason: 'Not needed' });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'plan_change_not_allowed', message: expect.stringMatching(/^The free default plan cannot be cancelled/) });
+    expect((await http(t.url, 'GET', path('api-free'), { basic: project.creds })).body).toMatchObject({ status: 'active', plan: { code: 'free' }, cancel_at_period_end: false });
+  });
+
   it('refuses unknown end users, unknown or foreign plan codes, and the current plan', async () => {
     expect((await call('POST', 'nobody', '/preview', { plan_code: 'pro' })).body.error.code).toBe('end_user_not_found');
     const foreign = await call('POST', 'api-user', '/change', { plan_code: 'enterprise' });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ASSETS, ASSET_BYTES } from '../../src/apps/portal/http/assets.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { simulate } from '../support/billing.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
+import { changePlan } from '../../src/modules/subscriptions/change-plan.ts';
 import { http } from '../support/http.ts';
 import { formFields, PortalClient, type PortalResponse } from './support/portal-client.ts';
 import { PAGE_BUDGET_BYTES } from './support/page-checks.ts';
@@ -39,6 +41,14 @@ async function endUser(externalId: string, p = project) {
 async function subscriptionOf(externalId: string) {
   const user = await endUser(externalId);
   return t.database.db.selectFrom('subscriptions').selectAll().where('end_user_id', '=', user.id).executeTakeFirstOrThrow();
+}
+
+/** Puts the user on Pro, paid: a plan one may cancel (the free default plan is not). */
+async function onPaidPlan(externalId: string) {
+  const user = await endUser(externalId);
+  const r = await changePlan(t.deps, { projectId: project.id, endUserId: user.id, planId: project.plans.pro!.id, source: 'api' });
+  if (r.outcome !== 'payment_required') throw new Error('expected a payment');
+  await simulate(t, r.payment.order_id, { transaction_status: 'settlement', payment_type: 'qris' });
 }
 
 async function portalEvents(subscriptionId: string) {
@@ -176,6 +186,7 @@ describe('headers on every /portal response', () => {
     });
     expect(res.status, res.text).toBe(201);
     const { client } = await open('x-escape');
+    await onPaidPlan('x-escape');
     const sizes: Record<string, number> = {};
     for (const path of ['/portal', '/portal/plans', `/portal/plans/${res.body.id}`, '/portal/payments', '/portal/cancel']) {
       const page = await client.get(path);
@@ -196,6 +207,8 @@ describe('CSRF: Origin and a session-bound token on every POST', () => {
   it('refuses a missing or foreign Origin, a wrong token and another session\'s token, changing nothing', async () => {
     const { client } = await open('x-csrf');
     const { client: stranger } = await open('x-csrf-stranger');
+    await onPaidPlan('x-csrf');
+    await onPaidPlan('x-csrf-stranger');
     const page = await client.get('/portal/cancel');
     const fields: Record<string, string> = { ...formFields(page.text, '/portal/cancel'), reason: 'other' };
     const strangerFields = formFields((await stranger.get('/portal/cancel')).text, '/portal/cancel');
@@ -221,11 +234,12 @@ describe('CSRF: Origin and a session-bound token on every POST', () => {
     // Origin: null (Referrer-Policy: no-referrer) is accepted only with Sec-Fetch-Site: same-origin.
     const ok = await client.post('/portal/cancel', fields, { origin: 'null', 'sec-fetch-site': 'same-origin' });
     expect(ok.status).toBe(303);
-    expect((await subscriptionOf('x-csrf')).status).toBe('canceled');
+    expect((await subscriptionOf('x-csrf')).cancel_at_period_end).toBe(true);
   });
 
   it('refuses ids and fields the session does not own: unknown form fields, other projects\' plans, others\' payments', async () => {
     const { client } = await open('x-authz');
+    await onPaidPlan('x-authz');
     const page = await client.get('/portal/cancel');
     const fields = formFields(page.text, '/portal/cancel');
     const victim = await endUser('x-csrf');
@@ -234,8 +248,8 @@ describe('CSRF: Origin and a session-bound token on every POST', () => {
 
     const foreignPlan = other.plans.pro!.id;
     expect((await client.get(`/portal/plans/${foreignPlan}`)).status).toBe(404);
-    const confirm = await client.get(`/portal/plans/${project.plans.pro!.id}`);
-    const changeFields = formFields(confirm.text, `/portal/plans/${project.plans.pro!.id}`);
+    const confirm = await client.get(`/portal/plans/${project.plans.business!.id}`);
+    const changeFields = formFields(confirm.text, `/portal/plans/${project.plans.business!.id}`);
     const foreign = await client.post(`/portal/plans/${foreignPlan}`, changeFields);
     expect(foreign.status).toBe(404);
     expect(await t.database.db.selectFrom('payments').select('id').where('plan_id', '=', foreignPlan).execute()).toEqual([]);
@@ -256,9 +270,28 @@ describe('CSRF: Origin and a session-bound token on every POST', () => {
   });
 });
 
+describe('the free default plan', () => {
+  it('offers no cancel, sends the cancel page back to the overview, and answers a forged cancel with the reason', async () => {
+    const { client } = await open('x-free-cancel');
+    const overview = await client.get('/portal');
+    expect(overview.text).toContain('Free');
+    expect(overview.text).not.toContain('href="/portal/cancel"');
+    const page = await client.get('/portal/cancel');
+    expect([page.status, page.location]).toEqual([303, '/portal']);
+    const sub = await subscriptionOf('x-free-cancel');
+    // A form built by hand (the page offers none) with this session's CSRF token.
+    const csrf = /name="csrf" value="([^"]+)"/.exec((await client.get('/portal/plans')).text)?.[1];
+    const forged = await client.post('/portal/cancel', { csrf: csrf ?? '', action_id: 'a'.repeat(22), reason: 'other' });
+    expect(forged.status).toBe(422);
+    expect(forged.text).toContain('nothing to cancel');
+    expect(await subscriptionOf('x-free-cancel')).toEqual(sub);
+  });
+});
+
 describe('double submits change things once', () => {
   it('cancels once when the same form is sent twice, even concurrently', async () => {
     const { client } = await open('x-double-cancel');
+    await onPaidPlan('x-double-cancel');
     const fields = { ...formFields((await client.get('/portal/cancel')).text, '/portal/cancel'), reason: 'not_using' };
     const sub = await subscriptionOf('x-double-cancel');
     const results = await Promise.all([client.post('/portal/cancel', fields), client.post('/portal/cancel', fields)]);

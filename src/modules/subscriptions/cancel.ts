@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import type { EventSource, Subscription } from '../../db/types.ts';
 import { AppError } from '../../lib/errors.ts';
+import { CANCEL_REFUSALS, whyNotCancel } from './may-cancel.ts';
 import { recordSubscriptionChange } from './subscription-events.ts';
 import * as repo from './subscriptions.repository.ts';
 
@@ -11,8 +12,9 @@ export interface SubscriptionActionRequest {
 }
 
 /**
- * Cancels at the end of the paid period (at once on a free plan), keeping the optional
- * reason for the integrator. Cancelling twice changes nothing the second time.
+ * Cancels at the end of the paid period (at once on a free plan that is not the project's
+ * default), keeping the optional reason for the integrator. Cancelling twice changes nothing
+ * the second time. The free default plan is refused (`may-cancel.ts`).
  */
 export async function cancelSubscription(deps: Deps, r: SubscriptionActionRequest & { reason?: string }): Promise<Subscription> {
   const now = deps.clock.now();
@@ -20,6 +22,8 @@ export async function cancelSubscription(deps: Deps, r: SubscriptionActionReques
     const sub = await liveSubscription(trx, r);
     if (sub.cancel_at_period_end) return sub;
     const plan = sub.plan_id ? await repo.findPlan(trx, r.projectId, sub.plan_id) : undefined;
+    const refusal = whyNotCancel(sub, plan);
+    if (refusal) throw new AppError('plan_change_not_allowed', CANCEL_REFUSALS[refusal], { reason: refusal });
     const reason = r.reason?.trim() || null;
     const immediate = !plan || plan.price === 0 || !sub.current_period_end || sub.current_period_end <= now;
     const after = await repo.updateSubscription(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../../deps.ts';
+import { whyNotCancel } from '../../../modules/subscriptions/may-cancel.ts';
 import { cancelSubscription, resumeSubscription, withdrawScheduledChange } from '../../../modules/subscriptions/cancel.ts';
 import { once } from '../http/actions.ts';
 import { requireCsrfToken, requireSameOrigin } from '../http/csrf.ts';
@@ -21,7 +22,7 @@ export function subscriptionRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const ctx = portalContext(request);
       const account = await loadAccount(deps, ctx.owner);
       const sub = account.subscription;
-      if (!sub || !account.current || sub.cancel_at_period_end) return reply.code(303).header('location', '/portal').send();
+      if (!sub || !account.current || sub.cancel_at_period_end || whyNotCancel(sub, account.current)) return reply.code(303).header('location', '/portal').send();
       return sendSessionPage(
         reply,
         ctx,

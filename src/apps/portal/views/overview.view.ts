@@ -4,6 +4,7 @@ import { canContinue, describePayment } from '../portal.service.ts';
 import { formatDate, formatMoney } from '../../../web/format.ts';
 import { date, formSecrets, money, notice } from '../../../web/components.ts';
 import { paymentBadge, price, statusBadge } from './components.ts';
+import { whyNotCancel } from '../../../modules/subscriptions/may-cancel.ts';
 import { html, safeUrl, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
@@ -78,7 +79,7 @@ ${href ? html`<p><a class="button small" href="${href}">${renewal ? t.payNowShor
 <button type="submit" class="button small">${t.resumeSubscription}</button></form></div>`);
   }
 
-  const canCancel = Boolean(sub && current && (sub.status === 'active' || sub.status === 'past_due') && !sub.cancel_at_period_end);
+  const canCancel = Boolean(sub && current && !whyNotCancel(sub, current) && !sub.cancel_at_period_end);
   return html`<section class="card" aria-labelledby="current-plan-title">
 <h2 id="current-plan-title">${t.currentPlan}</h2>
 ${planLine}
