@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PaymentInstructions } from '../payments/gateway.ts';
 
 /** Table types, mirroring migrations/. Timestamps are Date; money is number (bigint parsed). */
 type Timestamp = ColumnType<Date, Date, Date>;
@@ -108,6 +109,8 @@ export interface PaymentsTable {
   gateway_status: string | null;
   gateway_transaction_id: string | null;
   payment_method: string | null;
+  /** How to pay while pending, as the gateway said (migration 0011). */
+  payment_instructions: Json<PaymentInstructions> | null;
   expires_at: Timestamp;
   paid_at: Timestamp | null;
   source: ColumnType<PaymentSource, PaymentSource | undefined, PaymentSource>;

@@ -59,6 +59,24 @@ export interface TransactionState {
   paidAt?: Date;
   /** Card token for later merchant-initiated charges (only when `saveCard` was asked). */
   savedTokenId?: string;
+  /** How to pay, when the gateway said (a pending bank transfer's VA number, …). */
+  instructions?: PaymentInstructions;
+}
+
+/**
+ * How the customer pays a pending payment, from the gateway's method-specific fields
+ * (Midtrans: `va_numbers`, `permata_va_number`, `biller_code`/`bill_key`,
+ * `store`/`payment_code`, `actions[generate-qr-code]`). Shown while the payment waits.
+ */
+export interface PaymentInstructions {
+  /** A bank virtual account: the bank's code (`bca`, `bni`, `bri`, `permata`, …) and the number to transfer to. */
+  va?: { bank: string; number: string };
+  /** Mandiri bill payment (e-channel): company code and bill key. */
+  bill?: { billerCode: string; billKey: string };
+  /** Convenience store (`indomaret`, `alfamart`): the code shown at the till. */
+  store?: { store: string; paymentCode: string };
+  /** The gateway's page or image of the QR code to scan (QRIS, GoPay); http(s) only. */
+  qrUrl?: string;
 }
 
 export interface ChargeSavedCardRequest {

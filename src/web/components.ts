@@ -32,6 +32,14 @@ export function badge(tone: BadgeTone, icon: Icon, text: string): SafeHtml {
   return html`<span class="badge badge-${tone}"><svg viewBox="0 0 16 16" aria-hidden="true" focusable="false">${trustedHtml(ICONS[icon])}</svg>${text}</span>`;
 }
 
+/**
+ * A value someone copies (a secret shown once, a virtual account number): selectable text,
+ * and a Copy button that kit.js reveals when the clipboard is available.
+ */
+export function copyable(id: string, value: string, labels: { copy: string; copied: string }, className = 'secret'): SafeHtml {
+  return html`<span class="copy-row"><code class="${className}" id="${id}">${value}</code><button type="button" class="button secondary small" data-copy="${id}" data-copied="${labels.copied}" hidden>${labels.copy}</button></span>`;
+}
+
 /** The hidden fields of a state-changing form: the session's CSRF token and a once-only action id. */
 export function formSecrets(csrf: string, actionId: string): SafeHtml {
   return html`<input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="action_id" value="${actionId}">`;

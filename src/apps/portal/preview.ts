@@ -95,6 +95,7 @@ export function renderPreviewPage(input: PreviewInput): SafeHtml {
     gateway_status: 'settlement',
     gateway_transaction_id: null,
     payment_method: 'bank_transfer',
+    payment_instructions: { va: { bank: 'bca', number: '12345678901' } },
     expires_at: periodStart,
     paid_at: periodStart,
     source: 'portal',

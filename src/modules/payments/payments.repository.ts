@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import type { PaymentInstructions } from '../../payments/gateway.ts';
 import type { NewPayment, Payment, PaymentStatusColumn, RefundDueReason } from '../../db/types.ts';
 
 export async function insertPayment(db: Db, row: NewPayment): Promise<Payment> {
@@ -120,6 +121,7 @@ export interface PaymentProgress {
   gatewayStatus?: string | null;
   gatewayTransactionId?: string | null;
   paymentMethod?: string | null;
+  instructions?: PaymentInstructions | null;
   paidAt?: Date | null;
   failureReason?: string | null;
 }
@@ -132,6 +134,7 @@ export async function updatePaymentProgress(db: Db, id: string, p: PaymentProgre
       ...(p.gatewayStatus !== undefined && { gateway_status: p.gatewayStatus }),
       ...(p.gatewayTransactionId !== undefined && { gateway_transaction_id: p.gatewayTransactionId }),
       ...(p.paymentMethod !== undefined && { payment_method: p.paymentMethod }),
+      ...(p.instructions !== undefined && { payment_instructions: p.instructions === null ? null : JSON.stringify(p.instructions) }),
       ...(p.paidAt !== undefined && { paid_at: p.paidAt }),
       ...(p.failureReason !== undefined && { failure_reason: p.failureReason }),
       updated_at: now,

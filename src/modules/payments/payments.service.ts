@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Deps } from '../../deps.ts';
 import type { Payment } from '../../db/types.ts';
 import { isForwardTransition, type TransactionState } from '../../payments/gateway.ts';
@@ -35,10 +36,18 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
       return { outcome: 'mismatch' as const, payment };
     }
     const method = state.paymentType;
+    const instructions = state.instructions;
     if (!isForwardTransition(payment.status, state.status)) {
-      // Same status: keep details we did not have (a pending VA gets its method).
-      if (payment.status === state.status && method && payment.payment_method !== method) {
-        const updated = await repo.updatePaymentProgress(trx, payment.id, { status: payment.status, paymentMethod: method, gatewayStatus: state.gatewayStatus }, now);
+      // Same status: keep details we did not have (a pending VA gets its method and number).
+      const newMethod = method && payment.payment_method !== method;
+      const newInstructions = instructions && !isDeepStrictEqual(instructions, payment.payment_instructions);
+      if (payment.status === state.status && (newMethod || newInstructions)) {
+        const updated = await repo.updatePaymentProgress(
+          trx,
+          payment.id,
+          { status: payment.status, paymentMethod: method ?? payment.payment_method, gatewayStatus: state.gatewayStatus, ...(newInstructions && { instructions }) },
+          now,
+        );
         return { outcome: 'unchanged' as const, payment: updated };
       }
       return { outcome: 'unchanged' as const, payment };
@@ -52,6 +61,7 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
         gatewayStatus: state.gatewayStatus,
         gatewayTransactionId: state.transactionId ?? null,
         paymentMethod: method ?? payment.payment_method,
+        ...(instructions && { instructions }),
         ...(paidAt && { paidAt }),
       },
       now,

@@ -1,4 +1,4 @@
-import type { TransactionState } from '../gateway.ts';
+import type { PaymentInstructions, TransactionState } from '../gateway.ts';
 import { mapTransactionStatus, parseGrossAmount, parseMidtransTime } from './status-map.ts';
 
 export type JsonObject = Record<string, unknown>;
@@ -46,10 +46,54 @@ export function readTransactionState(body: JsonObject): StateReading {
   if (transactionId) state.transactionId = transactionId;
   const savedTokenId = optionalString(body, 'saved_token_id');
   if (savedTokenId) state.savedTokenId = savedTokenId;
+  const instructions = readInstructions(body);
+  if (instructions) state.instructions = instructions;
   if (status === 'paid') {
     const paidAtText = optionalString(body, 'settlement_time') ?? optionalString(body, 'transaction_time');
     const paidAt = paidAtText === undefined ? undefined : parseMidtransTime(paidAtText);
     if (paidAt) state.paidAt = paidAt;
   }
   return { ok: true, state };
+}
+
+/** A code a customer types or reads out: digits, letters and dashes, at most 40. */
+const CODE = /^[A-Za-z0-9-]{1,40}$/;
+const code = (value: unknown): string | undefined => (typeof value === 'string' && CODE.test(value) ? value : undefined);
+
+/**
+ * The method-specific "how to pay" fields, when they are well-formed; anything odd is left
+ * out rather than shown to a customer (they would transfer money to it).
+ */
+export function readInstructions(body: JsonObject): PaymentInstructions | undefined {
+  const found: PaymentInstructions = {};
+  const vas = Array.isArray(body.va_numbers) ? body.va_numbers : [];
+  for (const entry of vas) {
+    if (!isJsonObject(entry)) continue;
+    const bank = code(entry.bank);
+    const number = code(entry.va_number);
+    if (bank && number) {
+      found.va = { bank: bank.toLowerCase(), number };
+      break;
+    }
+  }
+  const permata = code(body.permata_va_number);
+  if (!found.va && permata) found.va = { bank: 'permata', number: permata };
+  const billerCode = code(body.biller_code);
+  const billKey = code(body.bill_key);
+  if (billerCode && billKey) found.bill = { billerCode, billKey };
+  const store = code(body.store);
+  const paymentCode = code(body.payment_code);
+  if (store && paymentCode) found.store = { store: store.toLowerCase(), paymentCode };
+  const actions = Array.isArray(body.actions) ? body.actions : [];
+  for (const action of actions) {
+    if (!isJsonObject(action) || action.name !== 'generate-qr-code' || typeof action.url !== 'string') continue;
+    try {
+      const url = new URL(action.url);
+      if (url.protocol === 'https:' || url.protocol === 'http:') found.qrUrl = url.toString();
+    } catch {
+      // not a URL: leave it out
+    }
+    break;
+  }
+  return Object.keys(found).length > 0 ? found : undefined;
 }

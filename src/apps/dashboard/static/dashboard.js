@@ -2,22 +2,6 @@
 (function () {
   'use strict';
 
-  // "Copy" buttons next to a secret or link: without script the text is selectable instead.
-  document.querySelectorAll('[data-copy]').forEach(function (button) {
-    var target = document.getElementById(button.getAttribute('data-copy'));
-    if (!target || !navigator.clipboard) return;
-    button.hidden = false;
-    button.addEventListener('click', function () {
-      navigator.clipboard.writeText(target.textContent.trim()).then(function () {
-        var label = button.textContent;
-        button.textContent = button.getAttribute('data-copied') || label;
-        setTimeout(function () {
-          button.textContent = label;
-        }, 2000);
-      });
-    });
-  });
-
   // The branding editor: the preview frame and the contrast notes follow the form as you
   // type (debounced); colour pickers and hex fields mirror each other. Without script the
   // "Preview" button saves the draft and the page shows it.

@@ -1,11 +1,11 @@
 import type { Project } from '../../../db/types.ts';
-import { formSecrets } from '../../../web/components.ts';
+import { copyable, formSecrets } from '../../../web/components.ts';
 import { html, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
 /** A secret or link shown once, selectable, with a Copy button that script reveals. */
 export function shownOnce(id: string, value: string, t: { copy: string; copied: string }): SafeHtml {
-  return html`<div class="copy-row"><code class="secret" id="${id}">${value}</code><button type="button" class="button secondary small" data-copy="${id}" data-copied="${t.copied}" hidden>${t.copy}</button></div>`;
+  return html`<div>${copyable(id, value, t)}</div>`;
 }
 
 export function keysPage(chrome: Chrome, v: { project: Project; canRotate: boolean; csrf: string; actionId: string; newSecret?: string }): SafeHtml {

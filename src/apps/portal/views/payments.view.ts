@@ -2,7 +2,8 @@ import type { Payment, Plan } from '../../../db/types.ts';
 import { formatDateTime, formatMoney } from '../../../web/format.ts';
 import type { Messages } from '../i18n/messages.ts';
 import { canContinue, describePayment } from '../portal.service.ts';
-import { date, money } from '../../../web/components.ts';
+import { copyable, date, money } from '../../../web/components.ts';
+import type { PaymentInstructions } from '../../../payments/gateway.ts';
 import { paymentBadge } from './components.ts';
 import { html, safeUrl, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
@@ -61,7 +62,8 @@ export function paymentPage(v: PaymentView): SafeHtml {
       p.status === 'paid' && !p.refund_due_reason && plan && v.currentPlanId === plan.id ? html` ${t.nowOnPlan(plan.name)}` : ''
     }</p>
 ${pending && !p.redirect_url ? html`<p>${t.preparingPayment}</p>` : ''}
-${pending && continueUrl ? html`<p>${t.payBefore(formatDateTime(p.expires_at, locale))}</p>` : ''}
+${pending && continueUrl && !p.payment_instructions ? html`<p>${t.payBefore(formatDateTime(p.expires_at, locale))}</p>` : ''}
+${pending && p.payment_instructions ? howToPay(v, p.payment_instructions) : ''}
 <dl class="summary">
 <dt>${t.description}</dt><dd>${description}</dd>
 <dt>${t.amount}</dt><dd>${money(p.amount, p.currency, locale)}</dd>
@@ -72,6 +74,43 @@ ${pending && continueUrl ? html`<p>${t.payBefore(formatDateTime(p.expires_at, lo
 <div class="actions">${actions}</div>
 </section>`,
   );
+}
+
+const BANK_NAMES: Record<string, string> = { bca: 'BCA', bni: 'BNI', bri: 'BRI', permata: 'Permata', mandiri: 'Mandiri', cimb: 'CIMB Niaga' };
+const STORE_NAMES: Record<string, string> = { indomaret: 'Indomaret', alfamart: 'Alfamart' };
+
+/**
+ * What a customer needs to pay a pending payment outside the gateway's page: the bank and
+ * virtual account number (copyable), bill codes, a store code, or the QR link; with the
+ * amount and the deadline, from what the gateway told us (`payments.payment_instructions`).
+ */
+function howToPay(v: PaymentView, how: PaymentInstructions): SafeHtml {
+  const { t, locale } = v.chrome;
+  const p = v.payment;
+  const rows: SafeHtml[] = [];
+  let explain = t.howToPayQr;
+  if (how.va) {
+    explain = t.howToPayVa;
+    rows.push(html`<dt>${t.vaBank}</dt><dd>${BANK_NAMES[how.va.bank] ?? how.va.bank.toUpperCase()}</dd>`);
+    rows.push(html`<dt>${t.vaNumber}</dt><dd>${copyable('va-number', how.va.number, t, 'code')}</dd>`);
+  } else if (how.bill) {
+    explain = t.howToPayBill;
+    rows.push(html`<dt>${t.billerCode}</dt><dd>${copyable('biller-code', how.bill.billerCode, t, 'code')}</dd>`);
+    rows.push(html`<dt>${t.billKey}</dt><dd>${copyable('bill-key', how.bill.billKey, t, 'code')}</dd>`);
+  } else if (how.store) {
+    explain = t.howToPayStore;
+    rows.push(html`<dt>${t.storeName}</dt><dd>${STORE_NAMES[how.store.store] ?? how.store.store}</dd>`);
+    rows.push(html`<dt>${t.paymentCode}</dt><dd>${copyable('payment-code', how.store.paymentCode, t, 'code')}</dd>`);
+  }
+  rows.push(html`<dt>${t.amount}</dt><dd>${money(p.amount, p.currency, locale)}</dd>`);
+  rows.push(html`<dt>${t.payDeadline}</dt><dd>${date(p.expires_at, locale, true)}</dd>`);
+  const qr = !how.va && !how.bill && !how.store ? safeUrl(how.qrUrl) : undefined;
+  return html`<section class="how-to-pay" aria-labelledby="how-to-pay-title">
+<h2 id="how-to-pay-title">${t.howToPay}</h2>
+<p>${explain}</p>
+<dl class="summary">${rows}</dl>
+${qr ? html`<p><a class="button" href="${qr}" rel="noopener noreferrer">${t.openQr}</a></p>` : ''}
+</section>`;
 }
 
 export interface HistoryView {
