@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../../deps.ts';
 import type { Project } from '../../../db/types.ts';
 import { fieldErrors } from '../../../http/validation.ts';
+import { StringEnum } from '../../../lib/schema.ts';
 import { listProjectsOfUser } from '../../../modules/accounts/accounts.repository.ts';
 import { can } from '../../../modules/accounts/roles.ts';
 import { recordAudit } from '../../../modules/audit/audit.repository.ts';
@@ -30,7 +31,11 @@ const SettingsBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const RotateBody = Type.Object(FormSecrets, { additionalProperties: false });
+const RotateBody = Type.Object(
+  // The choices the form offers; absent (a form without them) is "now", as in the admin API.
+  { ...FormSecrets, previous_secret_expires_in: Type.Optional(StringEnum(['0', '3600', '86400'] as const)) },
+  { additionalProperties: false },
+);
 
 function formOf(p: Project): SettingsForm {
   return {
@@ -123,7 +128,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const ctx = dashboardContext(request);
       const { project: p, role } = projectAccess(request);
       const chrome = chromeFor(request, ctx, { id: p.id, name: p.name, section: 'keys' });
-      return sendPage(reply, keysPage(chrome, { project: p, canRotate: can(role, 'manage_settings'), csrf: ctx.csrf, actionId: newActionId() }));
+      return sendPage(reply, keysPage(chrome, { project: p, now: ctx.now, canRotate: can(role, 'manage_settings'), csrf: ctx.csrf, actionId: newActionId() }));
     });
 
     app.post(
@@ -143,9 +148,11 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           ctx,
           request.body.action_id,
           async () => {
-            shown = await rotateClientSecret(deps.db, p.id, ctx.now);
+            const graceSeconds = Number(request.body.previous_secret_expires_in ?? '0');
+            shown = await rotateClientSecret(deps.db, p.id, { previous_secret_expires_in: graceSeconds }, ctx.now);
             deps.credentials.invalidate(p.client_id);
-            await recordAudit(deps.db, { actorUserId: ctx.user.id, projectId: p.id, action: 'project.secret_rotated', subjectId: p.id, ip: request.ip, now: ctx.now });
+            const previousExpiresAt = shown.project.previous_secret_expires_at?.toISOString() ?? null;
+            await recordAudit(deps.db, { actorUserId: ctx.user.id, projectId: p.id, action: 'project.secret_rotated', subjectId: p.id, ip: request.ip, data: { previous_secret_expires_at: previousExpiresAt }, now: ctx.now });
             return keysUrl;
           },
           async () => keysUrl,
@@ -153,7 +160,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         // The secret is shown in this response only: never in a URL, never stored.
         if (!shown) return reply.code(303).header('location', location).send();
         const chrome = chromeFor(request, ctx, { id: p.id, name: p.name, section: 'keys' });
-        return sendPage(reply, keysPage(chrome, { project: shown.project, canRotate: true, csrf: ctx.csrf, actionId: newActionId(), newSecret: shown.clientSecret }));
+        return sendPage(reply, keysPage(chrome, { project: shown.project, now: ctx.now, canRotate: true, csrf: ctx.csrf, actionId: newActionId(), newSecret: shown.clientSecret }));
       },
     );
   };
