@@ -16,27 +16,33 @@ function newClientSecret(): string {
 }
 
 export async function createProject(db: Db, input: CreateProjectBody, now: Date) {
+  return db.transaction().execute((trx) => createProjectIn(trx, input, now));
+}
+
+/**
+ * Creates a project inside the caller's transaction, so that what belongs with it (its
+ * creator's membership, an audit entry) commits or fails with it. The client secret is
+ * returned this once.
+ */
+export async function createProjectIn(trx: Db, input: CreateProjectBody, now: Date): Promise<{ project: Project; clientSecret: string }> {
   // A new project has no uploaded logo yet to refer to.
-  await assertLogoBelongs(db, undefined, input.theme_config as ThemeConfig | undefined);
+  await assertLogoBelongs(trx, undefined, input.theme_config as ThemeConfig | undefined);
   const clientSecret = newClientSecret();
-  const project = await db.transaction().execute(async (trx) => {
-    const row = await repo.insertProject(trx, {
-      id: newId('prj'),
-      name: input.name,
-      clientId: newId('cli'),
-      clientSecretHash: sha256(clientSecret),
-      redirectUris: input.redirect_uris,
-      themeConfig: (input.theme_config ?? {}) as ThemeConfig,
-      currency: input.currency ?? 'IDR',
-      defaultLocale: input.default_locale ?? 'en',
-      timeZone: input.time_zone ?? DEFAULT_TIME_ZONE,
-      gracePeriodDays: input.grace_period_days ?? 3,
-      developmentMode: input.development_mode ?? false,
-      now,
-    });
-    await recordEvent(trx, { projectId: row.id, type: 'project.created', subjectId: row.id, source: 'admin', now });
-    return row;
+  const project = await repo.insertProject(trx, {
+    id: newId('prj'),
+    name: input.name,
+    clientId: newId('cli'),
+    clientSecretHash: sha256(clientSecret),
+    redirectUris: input.redirect_uris,
+    themeConfig: (input.theme_config ?? {}) as ThemeConfig,
+    currency: input.currency ?? 'IDR',
+    defaultLocale: input.default_locale ?? 'en',
+    timeZone: input.time_zone ?? DEFAULT_TIME_ZONE,
+    gracePeriodDays: input.grace_period_days ?? 3,
+    developmentMode: input.development_mode ?? false,
+    now,
   });
+  await recordEvent(trx, { projectId: project.id, type: 'project.created', subjectId: project.id, source: 'admin', now });
   return { project, clientSecret };
 }
 

@@ -57,6 +57,7 @@ export const en = {
   newProject: 'New project',
   newProjectLead: 'Creates a project with its client credentials, and makes you its owner. The client secret is shown once, on the next page.',
   createProject: 'Create project',
+  projectCreated: 'Project created, with you as its owner. Your backend authenticates with its client ID and this secret.',
   role: 'Role',
   roles: { owner: 'Owner', admin: 'Admin', finance: 'Finance', viewer: 'Viewer' } as Record<Role, string>,
   roleHelp: {
@@ -246,6 +247,7 @@ export const id: Messages = {
   newProject: 'Proyek baru',
   newProjectLead: 'Membuat proyek beserta kredensial kliennya, dan menjadikan Anda pemiliknya. Client secret ditampilkan sekali, di halaman berikutnya.',
   createProject: 'Buat proyek',
+  projectCreated: 'Proyek dibuat, dengan Anda sebagai pemiliknya. Backend Anda mengautentikasi dengan client ID-nya dan secret ini.',
   role: 'Peran',
   roles: { owner: 'Pemilik', admin: 'Admin', finance: 'Keuangan', viewer: 'Pembaca' },
   roleHelp: {

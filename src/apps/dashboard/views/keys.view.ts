@@ -16,7 +16,10 @@ const GRACE_CHOICES = [
   ['86400', 'grace24h'],
 ] as const;
 
-export function keysPage(chrome: Chrome, v: { project: Project; now: Date; canRotate: boolean; csrf: string; actionId: string; newSecret?: string }): SafeHtml {
+export function keysPage(
+  chrome: Chrome,
+  v: { project: Project; now: Date; canRotate: boolean; csrf: string; actionId: string; newSecret?: string; created?: boolean },
+): SafeHtml {
   const { t, locale } = chrome;
   const p = v.project;
   const zone = p.time_zone;
@@ -31,7 +34,7 @@ ${v.newSecret
   ? html`<section class="card" aria-labelledby="new-secret"><h2 id="new-secret">${t.newSecretTitle}</h2>
 <p class="note warn" role="alert">${t.newSecretWarning}</p>
 ${shownOnce('client-secret', v.newSecret, t)}
-<p>${previousUntil ? t.oldSecretWorksUntil(formatDateTime(previousUntil, locale, zone)) : t.oldSecretStopped}</p></section>`
+<p>${v.created ? t.projectCreated : previousUntil ? t.oldSecretWorksUntil(formatDateTime(previousUntil, locale, zone)) : t.oldSecretStopped}</p></section>`
   : ''}
 <section class="card" aria-labelledby="credentials">
 <h2 id="credentials">${t.keysTitle}</h2>
