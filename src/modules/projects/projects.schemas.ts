@@ -92,7 +92,7 @@ export const ProjectResponse = Type.Object(
     grace_period_days: Type.Integer(),
     development_mode: Type.Boolean(),
     previous_secret_expires_at: Type.Union([DateTime, Type.Null()], {
-      description: 'After a rotation with a grace window: until when the previous client secret still works alongside the current one (null: no previous secret).',
+      description: 'After a rotation with a grace window: until when the previous client secret works alongside the current one (a past time: it has stopped; null: rotated without a grace window, or never rotated).',
     }),
     secret_last_used_at: Type.Union([DateTime, Type.Null()], {
       description: 'When the current client secret last authenticated a call (to the minute; null: never).',
