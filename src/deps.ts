@@ -46,7 +46,7 @@ export function createDeps(input: {
     ...rest,
     logger,
     metrics,
-    credentials: new ClientCredentialCache(input.db),
+    credentials: new ClientCredentialCache(input.db, input.clock),
     rateLimits: rateLimitStore(input.config, input.clock, logger, metrics),
   };
 }

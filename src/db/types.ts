@@ -29,6 +29,14 @@ export interface ProjectsTable {
   name: string;
   client_id: string;
   client_secret_hash: Buffer;
+  /** After a rotation with a grace window: the old secret's hash, valid until `previous_secret_expires_at`. */
+  previous_client_secret_hash: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  previous_secret_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Written at most once a minute per credential (see projects.repository#recordCredentialUse). */
+  client_secret_last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  previous_secret_last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** IANA name (lib/time-zones.ts), for dates shown on the project's pages. */
+  time_zone: ColumnType<string, string | undefined, string>;
   redirect_uris: Json<string[]>;
   theme_config: Json<ThemeConfig>;
   /** The branding editor's unpublished theme (null: none). */

@@ -5,7 +5,7 @@ import { setMemberRole } from '../modules/accounts/members.ts';
 import { createUser } from '../modules/accounts/users.ts';
 import { createPlan } from '../modules/plans/plans.service.ts';
 import { createPortalSession } from '../modules/portal-sessions/portal-sessions.service.ts';
-import { findProjectByClientId, replaceClientSecretHash } from '../modules/projects/projects.repository.ts';
+import { findProjectByClientId, rotateClientSecret } from '../modules/projects/projects.repository.ts';
 import { createProject } from '../modules/projects/projects.service.ts';
 
 export const DEMO_CLIENT_ID = 'cli_demo';
@@ -31,8 +31,11 @@ export async function seedDemo(deps: Deps, secrets: { clientSecret: string; owne
   const now = deps.clock.now();
   const existing = await findProjectByClientId(deps.db, DEMO_CLIENT_ID);
   if (existing) {
-    await replaceClientSecretHash(deps.db, existing.id, sha256(clientSecret), now);
-    deps.credentials.invalidate(DEMO_CLIENT_ID);
+    // The kept secret is normally the stored one; a changed DATA_DIR replaces it outright.
+    if (!existing.client_secret_hash.equals(sha256(clientSecret))) {
+      await rotateClientSecret(deps.db, existing.id, { hash: sha256(clientSecret), previousExpiresAt: null, now });
+      deps.credentials.invalidate(DEMO_CLIENT_ID);
+    }
     await seedOwner(deps, existing.id, owner);
     return { projectId: existing.id, clientId: DEMO_CLIENT_ID, clientSecret, owner };
   }

@@ -45,3 +45,8 @@ export async function requireNoBody(request: FastifyRequest): Promise<void> {
   if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return;
   throw new AppError('invalid_request', 'This endpoint takes no request body');
 }
+
+/** For action endpoints whose JSON body is optional: none at all is validated as `{}`. */
+export async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {};
+}

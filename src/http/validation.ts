@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { isTimeZone } from '../lib/time-zones.ts';
 
 /**
  * Request validation. Bodies are validated exactly: no type coercion, no stripping of
@@ -16,20 +17,21 @@ const shared: Options = {
   keywords: ['errorMessage', 'example'],
 };
 
-function build(coerceTypes: boolean): Ajv {
-  const ajv = new Ajv({ ...shared, coerceTypes });
+function build(options: Options): Ajv {
+  const ajv = new Ajv({ ...shared, ...options });
   addFormats.default(ajv);
+  // Our own formats: checked against lists the runtime holds, too long for an `enum`.
+  ajv.addFormat('time-zone', { type: 'string', validate: isTimeZone });
   return ajv;
 }
 
-const bodyAjv = build(false);
-const paramAjv = build(true);
+const bodyAjv = build({ coerceTypes: false });
+const paramAjv = build({ coerceTypes: true });
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema);
 
-const formAjv = new Ajv({ ...shared, allErrors: true });
-addFormats.default(formAjv);
+const formAjv = build({ allErrors: true });
 const formValidators = new WeakMap<object, ValidateFunction>();
 
 /**

@@ -8,8 +8,9 @@ export function money(amount: number, currency: string, locale: Locale): SafeHtm
   return html`<span class="money">${formatMoney(amount, currency, locale)}</span>`;
 }
 
-export function date(value: Date, locale: Locale, withTime = false): SafeHtml {
-  return html`<time datetime="${value.toISOString()}">${withTime ? formatDateTime(value, locale) : formatDate(value, locale)}</time>`;
+/** A `<time>` element; shown in WIB unless `timeZone` (an IANA name) says otherwise. */
+export function date(value: Date, locale: Locale, withTime = false, timeZone?: string): SafeHtml {
+  return html`<time datetime="${value.toISOString()}">${withTime ? formatDateTime(value, locale, timeZone) : formatDate(value, locale, timeZone)}</time>`;
 }
 
 export type BadgeTone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral';

@@ -4,7 +4,8 @@ import type { Locale } from '../db/types.ts';
  * Money and dates as people read them. IDR has no minor unit: amounts are integers.
  * Indonesian writes `Rp150.000`, English `IDR 150,000` (ISO code, comma grouping).
  * Dates are shown in Western Indonesia Time (WIB, UTC+7), where Midtrans and most
- * customers are; the stored instants stay UTC.
+ * customers are, unless a page passes another IANA zone (a project's `time_zone`); the
+ * stored instants stay UTC.
  */
 export const DISPLAY_TIME_ZONE = 'Asia/Jakarta';
 
@@ -23,12 +24,12 @@ export function formatMoney(amount: number, currency: string, locale: Locale): s
 const dateTag: Record<Locale, string> = { en: 'en-GB', id: 'id-ID' };
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(locale: Locale, withTime: boolean): Intl.DateTimeFormat {
-  const key = `${locale}:${withTime}`;
+function formatter(locale: Locale, withTime: boolean, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}:${withTime}:${timeZone}`;
   let f = dateFormats.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat(dateTag[locale], {
-      timeZone: DISPLAY_TIME_ZONE,
+      timeZone,
       ...(withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'long' }),
     });
     dateFormats.set(key, f);
@@ -37,11 +38,11 @@ function formatter(locale: Locale, withTime: boolean): Intl.DateTimeFormat {
 }
 
 /** `15 February 2026` / `15 Februari 2026`. */
-export function formatDate(date: Date, locale: Locale): string {
-  return formatter(locale, false).format(date);
+export function formatDate(date: Date, locale: Locale, timeZone = DISPLAY_TIME_ZONE): string {
+  return formatter(locale, false, timeZone).format(date);
 }
 
 /** `15 Feb 2026, 10:00` / `15 Feb 2026, 10.00`. */
-export function formatDateTime(date: Date, locale: Locale): string {
-  return formatter(locale, true).format(date);
+export function formatDateTime(date: Date, locale: Locale, timeZone = DISPLAY_TIME_ZONE): string {
+  return formatter(locale, true, timeZone).format(date);
 }

@@ -24,8 +24,12 @@ const PROJECT_KEYS = [
   'grace_period_days',
   'id',
   'name',
+  'previous_secret_expires_at',
+  'previous_secret_last_used_at',
   'redirect_uris',
+  'secret_last_used_at',
   'theme_config',
+  'time_zone',
   'updated_at',
 ];
 const UNKNOWN_PROJECT = 'prj_AAAAAAAAAAAAAAAAAAAAAA';
@@ -301,6 +305,21 @@ describe('admin projects — happy', () => {
       expect(e.source).toBe('admin');
     }
     expect((events[1]!.data as { fields: string[] }).fields.sort()).toEqual(['grace_period_days', 'name']);
+  });
+
+  it('time_zone defaults to Asia/Jakarta, takes any IANA name on create and PATCH, and is returned', async () => {
+    const plain = await create(validProject());
+    expect(plain.body.time_zone).toBe('Asia/Jakarta');
+    const east = await create(validProject({ time_zone: 'Asia/Jayapura' }));
+    expect(east.status, east.text).toBe(201);
+    expect(east.body.time_zone).toBe('Asia/Jayapura');
+    for (const zone of ['Asia/Makassar', 'Europe/Amsterdam', 'UTC', 'Asia/Kolkata', 'America/Argentina/Buenos_Aires']) {
+      const res = await patch(east.body.id, { time_zone: zone });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.time_zone).toBe(zone);
+      expect((await get(east.body.id)).body.time_zone).toBe(zone);
+    }
+    expect((await projectRow(east.body.id)).time_zone).toBe('America/Argentina/Buenos_Aires');
   });
 
   it('rotate-secret issues a new secret that works while the old one is refused with 401', async () => {
@@ -683,18 +702,35 @@ describe('admin projects — errors', () => {
     });
   });
 
-  it('rotate-secret refuses a request body and keeps the old secret working', async () => {
+  it('rotate-secret refuses unknown fields and bodies that are not objects, and keeps the old secret working', async () => {
     const p = await createProject(t.url, { plans: [] });
     const before = await snapshot();
     expectError(
       await http(t.url, 'POST', `${PROJECTS}/${p.id}/rotate-secret`, { admin: true, body: { client_secret: 'lgs_mine' } }),
       400,
       'invalid_request',
-      'This endpoint takes no request body',
+      'client_secret is not a recognised field',
     );
     expectError(await http(t.url, 'POST', `${PROJECTS}/${p.id}/rotate-secret`, { admin: true, body: [] }), 400, 'invalid_request');
     expect(await snapshot()).toBe(before);
     expect((await createSession(t.url, p, 'still-works')).status).toBe(200);
+  });
+
+  describe('time_zone', () => {
+    it.each<[string, unknown, string | RegExp]>([
+      ['an unknown zone', 'Mars/Olympus_Mons', 'time_zone must be an IANA time zone name, such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura'],
+      ['a zone in the wrong case', 'asia/jakarta', /^time_zone must be an IANA time zone name/],
+      ['an offset', '+07:00', /^time_zone must be an IANA time zone name/],
+      ['an abbreviation', 'WIB', /^time_zone must be an IANA time zone name/],
+      ['an empty string', '', /^time_zone must be an IANA time zone name/],
+      ['a number', 7, 'time_zone must be a string'],
+      ['null', null, 'time_zone must be a string'],
+    ])('refuses %s on create and PATCH, changing nothing', async (_case, zone, message) => {
+      const before = await snapshot();
+      expectError(await create(validProject({ time_zone: zone })), 400, 'invalid_request', message);
+      expectError(await patch(shared.id, { time_zone: zone }), 400, 'invalid_request', message);
+      expect(await snapshot()).toBe(before);
+    });
   });
 
   it('answers 404 not_found for unknown admin paths and 404/405-style refusals for unsupported methods', async () => {

@@ -29,6 +29,8 @@ beforeAll(async () => {
     expect((await http(t.url, 'POST', '/api/admin/users', { admin: true, body: { email, name: `Ana ${role}`, password: PASSWORD } })).status).toBe(201);
     expect((await http(t.url, 'POST', `/api/admin/projects/${project.id}/members`, { admin: true, body: { email, role } })).status).toBe(200);
   }
+  const instanceAdmin = { email: 'instance@example.com', name: 'Ana Instance', password: PASSWORD, instance_admin: true };
+  expect((await http(t.url, 'POST', '/api/admin/users', { admin: true, body: instanceAdmin })).status).toBe(201);
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -125,5 +127,37 @@ describe('the dashboard in a browser', { timeout: 180_000 }, () => {
     expect(await viewer.getByRole('button', { name: 'Save changes' }).count()).toBe(0);
     await check(viewer, 'settings-viewer-en', 390);
     await viewerContext.close();
+  });
+
+  it('an instance admin creates a project, sees its first secret, and rotates it with a grace window', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, 'instance@example.com');
+    await page.getByRole('link', { name: 'New project' }).click();
+    await page.waitForURL(/\/dashboard\/projects\/new$/);
+    await check(page, 'project-new-en', 390);
+    await page.getByLabel('Project name').fill('Browser Co');
+    await page.getByLabel('Registered redirect URIs').fill('https://browser.example.com/back');
+    await page.getByLabel('Time zone').selectOption('Asia/Makassar');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.waitForLoadState('load');
+    const first = await page.locator('#client-secret').textContent();
+    expect(first).toMatch(/^lgs_/);
+    await check(page, 'project-created-en', 390);
+
+    const keysUrl = await page.locator('form[action$="/keys/rotate"]').getAttribute('action');
+    await page.goto(`${t.url}${keysUrl!.replace(/\/rotate$/, '')}`);
+    await page.getByLabel('After 24 hours').check();
+    await page.getByRole('button', { name: 'Rotate client secret' }).click();
+    await page.waitForLoadState('load');
+    const second = await page.locator('#client-secret').textContent();
+    expect(second).toMatch(/^lgs_/);
+    expect(second).not.toBe(first);
+    expect(await page.getByText(/The old secret keeps working until/).count()).toBe(1);
+    await check(page, 'keys-rotated-grace-en', 390);
+    await page.reload();
+    expect(await page.locator('#previous-until').textContent()).toMatch(/^Still works until /);
+    expect(await page.locator('#client-secret').count()).toBe(0);
+    await context.close();
   });
 });

@@ -48,8 +48,8 @@ describe('a bank transfer the customer pays later', () => {
       const eu = await endUser(t, project, externalId);
       const change = await changePlan(t.deps, { projectId: project.id, endUserId: eu, planId: project.plans.pro!.id, source: 'portal' });
       if (change.outcome !== 'payment_required') throw new Error('expected a payment');
-      const chosen = await simulate(t, change.payment.order_id, { transaction_status: 'pending', payment_type: 'bank_transfer', bank: 'bni' });
-      const va = chosen.status.va_numbers[0] as { bank: string; va_number: string };
+      const chosen = (await simulate(t, change.payment.order_id, { transaction_status: 'pending', payment_type: 'bank_transfer', bank: 'bni' })) as { status: { va_numbers: Array<{ bank: string; va_number: string }> } };
+      const va = chosen.status.va_numbers[0]!;
       expect(va.bank).toBe('bni');
 
       const stored = await paymentById(t, change.payment.id);

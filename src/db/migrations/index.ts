@@ -8,6 +8,7 @@ import * as m0006 from './0006_payment_safety.ts';
 import * as m0007 from './0007_accounts.ts';
 import * as m0008 from './0008_retention.ts';
 import * as m0009 from './0009_branding.ts';
+import * as m0010 from './0010_key_rotation_and_time_zone.ts';
 import * as m0011 from './0011_payment_instructions.ts';
 
 /**
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0007_accounts': m0007,
   '0008_retention': m0008,
   '0009_branding': m0009,
+  '0010_key_rotation_and_time_zone': m0010,
   '0011_payment_instructions': m0011,
 };
 

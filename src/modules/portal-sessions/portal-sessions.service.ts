@@ -16,8 +16,9 @@ export const PORTAL_TOKEN_TTL_SECONDS = 300;
  * The token (256 random bits, base64url) is returned once; only its SHA-256 is stored.
  *
  * `client` comes from the credential cache, which may be stale after a rotation on another
- * instance: the mint statement re-asserts the secret hash, and a stale hash ends in a fresh
- * check that throws `invalid_credentials`.
+ * instance: the mint statement re-asserts the secret hash (the current one, or the previous
+ * one within its grace window), and a stale hash ends in a fresh check that throws
+ * `invalid_credentials`.
  */
 export async function createPortalSession(deps: Deps, client: AuthenticatedClient, body: CreatePortalSessionBody): Promise<PortalSessionResponse> {
   const creds = { clientId: body.client_id, clientSecret: body.client_secret };
@@ -41,12 +42,14 @@ export async function createPortalSession(deps: Deps, client: AuthenticatedClien
     expiresAt: new Date(now.getTime() + PORTAL_TOKEN_TTL_SECONDS * 1000),
   };
 
+  let authenticated = client;
   let minted = await repo.mintPortalToken(deps.db, input);
   if (!minted) {
     // Rare path: the cached secret hash went stale (rotation on another instance), or the
     // redirect_uri is not registered. Tell them apart with fresh reads.
     deps.credentials.invalidate(creds.clientId);
     const fresh = await deps.credentials.verify(creds, { fresh: true });
+    authenticated = fresh;
     if (body.redirect_uri !== undefined) {
       const project = await findProjectById(deps.db, fresh.projectId);
       if (!project?.redirect_uris.includes(body.redirect_uri)) {
@@ -59,6 +62,8 @@ export async function createPortalSession(deps: Deps, client: AuthenticatedClien
     minted = await repo.mintPortalToken(deps.db, { ...input, projectId: fresh.projectId, secretHash: fresh.secretHash });
     if (!minted) throw new Error('portal token could not be minted after a fresh credential check');
   }
+  // The mint accepted the secret in SQL; its use is written once a minute at most.
+  await deps.credentials.recordUse(authenticated);
 
   return {
     session_token: token,

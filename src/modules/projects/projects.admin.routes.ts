@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../deps.ts';
-import { requireNoBody } from '../../http/guards.ts';
+import { emptyBodyAsObject } from '../../http/guards.ts';
 import { errorResponses } from '../../lib/schema.ts';
 import {
   CreateProjectBody,
@@ -9,6 +9,7 @@ import {
   ProjectParams,
   ProjectResponse,
   ProjectWithSecretResponse,
+  RotateClientSecretBody,
   UpdateProjectBody,
 } from './projects.schemas.ts';
 import * as service from './projects.service.ts';
@@ -90,18 +91,20 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     app.post(
       '/projects/:id/rotate-secret',
       {
-        preValidation: requireNoBody,
+        preValidation: emptyBodyAsObject,
         schema: {
           tags,
           security,
           summary: 'Rotate the client secret',
-          description: 'Issues a new client secret, shown once. The old secret stops working immediately.',
+          description:
+            'Issues a new client secret, shown once. By default the old secret stops working immediately; with `previous_secret_expires_in` (seconds, at most 86400) it keeps working alongside the new one until `previous_secret_expires_at` in the answer, so you can deploy the new secret first. Rotating again drops any earlier previous secret at once. The body is optional.',
           params: ProjectParams,
-          response: { 200: ProjectWithSecretResponse, ...errorResponses(400, 401, 404, 429) },
+          body: RotateClientSecretBody,
+          response: { 200: ProjectWithSecretResponse, ...errorResponses(400, 401, 404, 413, 415, 429) },
         },
       },
       async (request) => {
-        const { project, clientSecret } = await service.rotateClientSecret(deps.db, request.params.id, deps.clock.now());
+        const { project, clientSecret } = await service.rotateClientSecret(deps.db, request.params.id, request.body, deps.clock.now());
         deps.credentials.invalidate(project.client_id);
         return { ...service.toProjectResponse(project), client_secret: clientSecret };
       },

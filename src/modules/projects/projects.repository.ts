@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Project, ThemeConfig } from '../../db/types.ts';
 
@@ -12,6 +13,7 @@ export interface ProjectInsert {
   themeConfig: ThemeConfig;
   currency: string;
   defaultLocale: 'en' | 'id';
+  timeZone: string;
   gracePeriodDays: number;
   developmentMode: boolean;
   now: Date;
@@ -29,6 +31,7 @@ export async function insertProject(db: Db, p: ProjectInsert): Promise<Project> 
       theme_config: JSON.stringify(p.themeConfig),
       currency: p.currency,
       default_locale: p.defaultLocale,
+      time_zone: p.timeZone,
       grace_period_days: p.gracePeriodDays,
       development_mode: p.developmentMode,
       created_at: p.now,
@@ -55,6 +58,7 @@ export interface ProjectChanges {
   redirectUris?: string[];
   themeConfig?: ThemeConfig;
   defaultLocale?: 'en' | 'id';
+  timeZone?: string;
   gracePeriodDays?: number;
   developmentMode?: boolean;
 }
@@ -67,6 +71,7 @@ export async function updateProject(db: Db, id: string, c: ProjectChanges, now: 
       ...(c.redirectUris !== undefined && { redirect_uris: JSON.stringify(c.redirectUris) }),
       ...(c.themeConfig !== undefined && { theme_config: JSON.stringify(c.themeConfig) }),
       ...(c.defaultLocale !== undefined && { default_locale: c.defaultLocale }),
+      ...(c.timeZone !== undefined && { time_zone: c.timeZone }),
       ...(c.gracePeriodDays !== undefined && { grace_period_days: c.gracePeriodDays }),
       ...(c.developmentMode !== undefined && { development_mode: c.developmentMode }),
       updated_at: now,
@@ -76,11 +81,48 @@ export async function updateProject(db: Db, id: string, c: ProjectChanges, now: 
     .executeTakeFirst();
 }
 
-export async function replaceClientSecretHash(db: Db, id: string, hash: Buffer, now: Date): Promise<Project | undefined> {
+/**
+ * A new current secret. With `previousExpiresAt`, the secret being replaced stays valid
+ * until then and keeps its last-used time; without, it stops now. Either way a secret
+ * that was "previous" before this rotation is dropped: at most two are ever valid.
+ */
+export async function rotateClientSecret(
+  db: Db,
+  id: string,
+  r: { hash: Buffer; previousExpiresAt: Date | null; now: Date },
+): Promise<Project | undefined> {
+  const keep = r.previousExpiresAt !== null;
   return db
     .updateTable('projects')
-    .set({ client_secret_hash: hash, updated_at: now })
+    .set((eb) => ({
+      client_secret_hash: r.hash,
+      previous_client_secret_hash: keep ? eb.ref('client_secret_hash') : null,
+      previous_secret_expires_at: r.previousExpiresAt,
+      previous_secret_last_used_at: keep ? eb.ref('client_secret_last_used_at') : null,
+      client_secret_last_used_at: null,
+      updated_at: r.now,
+    }))
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** How often, at most, a credential's last-used time is written. */
+export const LAST_USED_PRECISION_MS = 60_000;
+
+/**
+ * Notes that the secret with `hash` (current or previous) authenticated a call at `now`.
+ * Writes only when the stored time is older than LAST_USED_PRECISION_MS, so a busy client
+ * costs one write a minute, not one per call; a hash that is neither secret changes nothing.
+ */
+export async function recordCredentialUse(db: Db, id: string, hash: Buffer, now: Date): Promise<void> {
+  const stale = new Date(now.getTime() - LAST_USED_PRECISION_MS);
+  await sql`
+    update projects set
+      client_secret_last_used_at = case when client_secret_hash = ${hash} then ${now}::timestamptz else client_secret_last_used_at end,
+      previous_secret_last_used_at = case when previous_client_secret_hash = ${hash} then ${now}::timestamptz else previous_secret_last_used_at end
+    where id = ${id}
+      and ((client_secret_hash = ${hash} and (client_secret_last_used_at is null or client_secret_last_used_at < ${stale}::timestamptz))
+        or (previous_client_secret_hash = ${hash} and (previous_secret_last_used_at is null or previous_secret_last_used_at < ${stale}::timestamptz)))
+  `.execute(db);
 }

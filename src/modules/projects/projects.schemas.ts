@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../lib/schema.ts';
+import { DEFAULT_TIME_ZONE } from '../../lib/time-zones.ts';
 import { ThemeConfigSchema } from '../../theme/schema.ts';
 
 export function RedirectUri(description?: string) {
@@ -23,6 +24,13 @@ const ProjectName = Type.String({ minLength: 1, maxLength: 100, examples: ['Acme
 const Currency = StringEnum(['IDR'] as const, { description: 'Midtrans settles in IDR; the only supported currency.' });
 const Locale = StringEnum(['en', 'id'] as const, { description: 'English or Bahasa Indonesia' });
 const GraceDays = Type.Integer({ minimum: 0, maximum: 60, description: 'Days a renewal may stay unpaid before the subscription ends.' });
+const TimeZone = Type.String({
+  format: 'time-zone',
+  maxLength: 64,
+  errorMessage: 'must be an IANA time zone name, such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura',
+  description: `IANA time zone in which dates on the project's dashboard pages are shown. Default ${DEFAULT_TIME_ZONE} (WIB).`,
+  examples: [DEFAULT_TIME_ZONE],
+});
 
 export const CreateProjectBody = Type.Object(
   {
@@ -30,6 +38,7 @@ export const CreateProjectBody = Type.Object(
     redirect_uris: RedirectUris,
     currency: Type.Optional(Currency),
     default_locale: Type.Optional(Locale),
+    time_zone: Type.Optional(TimeZone),
     theme_config: Type.Optional(ThemeConfigSchema),
     grace_period_days: Type.Optional(GraceDays),
     development_mode: Type.Optional(
@@ -54,6 +63,7 @@ export const UpdateProjectBody = Type.Object(
     name: Type.Optional(ProjectName),
     redirect_uris: Type.Optional(RedirectUris),
     default_locale: Type.Optional(Locale),
+    time_zone: Type.Optional(TimeZone),
     theme_config: Type.Optional(ThemeConfigSchema),
     grace_period_days: Type.Optional(GraceDays),
     development_mode: Type.Optional(Type.Boolean()),
@@ -67,6 +77,8 @@ export const ProjectParams = Type.Object(
   { additionalProperties: false },
 );
 
+const DateTime = Type.String({ format: 'date-time' });
+
 export const ProjectResponse = Type.Object(
   {
     id: Type.String({ examples: ['prj_3kTMd9zQ0m1xYbq8Wv2c1A'] }),
@@ -76,10 +88,20 @@ export const ProjectResponse = Type.Object(
     theme_config: ThemeConfigSchema,
     currency: Type.String(),
     default_locale: Type.String(),
+    time_zone: Type.String({ description: 'IANA time zone of dates on the project\'s dashboard pages.' }),
     grace_period_days: Type.Integer(),
     development_mode: Type.Boolean(),
-    created_at: Type.String({ format: 'date-time' }),
-    updated_at: Type.String({ format: 'date-time' }),
+    previous_secret_expires_at: Type.Union([DateTime, Type.Null()], {
+      description: 'After a rotation with a grace window: until when the previous client secret works alongside the current one (a past time: it has stopped; null: rotated without a grace window, or never rotated).',
+    }),
+    secret_last_used_at: Type.Union([DateTime, Type.Null()], {
+      description: 'When the current client secret last authenticated a call (to the minute; null: never).',
+    }),
+    previous_secret_last_used_at: Type.Union([DateTime, Type.Null()], {
+      description: 'When the previous client secret last authenticated a call (to the minute; null: never, or no previous secret).',
+    }),
+    created_at: DateTime,
+    updated_at: DateTime,
     warnings: Type.Optional(
       Type.Array(Type.String(), {
         description:
@@ -99,8 +121,12 @@ function projectExample() {
     theme_config: { colors: { primary: '#4f46e5' }, font_family: 'system', border_radius: 8, mode: 'light' },
     currency: 'IDR',
     default_locale: 'en',
+    time_zone: 'Asia/Jakarta',
     grace_period_days: 3,
     development_mode: false,
+    previous_secret_expires_at: null,
+    secret_last_used_at: '2026-11-24T02:15:00.000Z',
+    previous_secret_last_used_at: null,
     created_at: '2026-11-24T01:00:00.000Z',
     updated_at: '2026-11-24T01:00:00.000Z',
   };
@@ -114,7 +140,36 @@ export const ProjectWithSecretResponse = Type.Composite(
       client_secret: Type.String({ description: 'Shown this once; Langgan keeps only its SHA-256 hash.' }),
     }),
   ],
-  { examples: [{ ...projectExample(), client_secret: 'lgs_q0V8hH2Zr6c1Jm9XwTt3bPnA5uYk7eLsD4fG8iO2aQ' }] },
+  {
+    examples: [
+      {
+        ...projectExample(),
+        previous_secret_expires_at: '2026-11-24T03:15:00.000Z',
+        secret_last_used_at: null,
+        previous_secret_last_used_at: '2026-11-24T02:15:00.000Z',
+        client_secret: 'lgs_q0V8hH2Zr6c1Jm9XwTt3bPnA5uYk7eLsD4fG8iO2aQ',
+      },
+    ],
+  },
 );
+
+/** The longest grace window a rotated client secret may have: 24 hours. */
+export const MAX_SECRET_GRACE_SECONDS = 86_400;
+
+export const RotateClientSecretBody = Type.Object(
+  {
+    previous_secret_expires_in: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_SECRET_GRACE_SECONDS,
+        default: 0,
+        description:
+          'Seconds the old client secret keeps working alongside the new one, so you can deploy the new one first (both are valid meanwhile). Default 0: the old secret stops at once. At most 86400 (24 h). Rotating again drops any earlier previous secret at once.',
+      }),
+    ),
+  },
+  { additionalProperties: false, examples: [{ previous_secret_expires_in: 3600 }] },
+);
+export type RotateClientSecretBody = Static<typeof RotateClientSecretBody>;
 
 export const ProjectListResponse = Type.Object({ data: Type.Array(Type.Ref('Project')) }, { examples: [{ data: [projectExample()] }] });

@@ -7,7 +7,8 @@ import { themeContrastWarnings } from '../../theme/resolve.ts';
 import { assertLogoBelongs } from '../branding/branding.service.ts';
 import { recordEvent } from '../events/events.repository.ts';
 import * as repo from './projects.repository.ts';
-import type { CreateProjectBody, ProjectResponse, UpdateProjectBody } from './projects.schemas.ts';
+import { DEFAULT_TIME_ZONE } from '../../lib/time-zones.ts';
+import type { CreateProjectBody, ProjectResponse, RotateClientSecretBody, UpdateProjectBody } from './projects.schemas.ts';
 
 /** A client secret: `lgs_` + 256 random bits. Only its SHA-256 is stored. */
 function newClientSecret(): string {
@@ -15,26 +16,33 @@ function newClientSecret(): string {
 }
 
 export async function createProject(db: Db, input: CreateProjectBody, now: Date) {
+  return db.transaction().execute((trx) => createProjectIn(trx, input, now));
+}
+
+/**
+ * Creates a project inside the caller's transaction, so that what belongs with it (its
+ * creator's membership, an audit entry) commits or fails with it. The client secret is
+ * returned this once.
+ */
+export async function createProjectIn(trx: Db, input: CreateProjectBody, now: Date): Promise<{ project: Project; clientSecret: string }> {
   // A new project has no uploaded logo yet to refer to.
-  await assertLogoBelongs(db, undefined, input.theme_config as ThemeConfig | undefined);
+  await assertLogoBelongs(trx, undefined, input.theme_config as ThemeConfig | undefined);
   const clientSecret = newClientSecret();
-  const project = await db.transaction().execute(async (trx) => {
-    const row = await repo.insertProject(trx, {
-      id: newId('prj'),
-      name: input.name,
-      clientId: newId('cli'),
-      clientSecretHash: sha256(clientSecret),
-      redirectUris: input.redirect_uris,
-      themeConfig: (input.theme_config ?? {}) as ThemeConfig,
-      currency: input.currency ?? 'IDR',
-      defaultLocale: input.default_locale ?? 'en',
-      gracePeriodDays: input.grace_period_days ?? 3,
-      developmentMode: input.development_mode ?? false,
-      now,
-    });
-    await recordEvent(trx, { projectId: row.id, type: 'project.created', subjectId: row.id, source: 'admin', now });
-    return row;
+  const project = await repo.insertProject(trx, {
+    id: newId('prj'),
+    name: input.name,
+    clientId: newId('cli'),
+    clientSecretHash: sha256(clientSecret),
+    redirectUris: input.redirect_uris,
+    themeConfig: (input.theme_config ?? {}) as ThemeConfig,
+    currency: input.currency ?? 'IDR',
+    defaultLocale: input.default_locale ?? 'en',
+    timeZone: input.time_zone ?? DEFAULT_TIME_ZONE,
+    gracePeriodDays: input.grace_period_days ?? 3,
+    developmentMode: input.development_mode ?? false,
+    now,
   });
+  await recordEvent(trx, { projectId: project.id, type: 'project.created', subjectId: project.id, source: 'admin', now });
   return { project, clientSecret };
 }
 
@@ -55,6 +63,7 @@ export async function updateProject(db: Db, id: string, input: UpdateProjectBody
         redirectUris: input.redirect_uris,
         themeConfig: input.theme_config as ThemeConfig | undefined,
         defaultLocale: input.default_locale,
+        timeZone: input.time_zone,
         gracePeriodDays: input.grace_period_days,
         developmentMode: input.development_mode,
       },
@@ -73,13 +82,26 @@ export async function updateProject(db: Db, id: string, input: UpdateProjectBody
   });
 }
 
-/** The old secret stops working the moment this commits (hot paths re-check the hash in SQL). */
-export async function rotateClientSecret(db: Db, id: string, now: Date) {
+/**
+ * A new client secret, returned once. The old one stops the moment this commits, or — with
+ * `previous_secret_expires_in` — at the end of that grace window (hot paths compare the
+ * hashes in SQL, against the database's row, never only against a cache).
+ */
+export async function rotateClientSecret(db: Db, id: string, input: RotateClientSecretBody, now: Date) {
+  const graceSeconds = input.previous_secret_expires_in ?? 0;
+  const previousExpiresAt = graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null;
   const clientSecret = newClientSecret();
   const project = await db.transaction().execute(async (trx) => {
-    const row = await repo.replaceClientSecretHash(trx, id, sha256(clientSecret), now);
+    const row = await repo.rotateClientSecret(trx, id, { hash: sha256(clientSecret), previousExpiresAt, now });
     if (!row) throw projectNotFound(id);
-    await recordEvent(trx, { projectId: id, type: 'project.secret_rotated', subjectId: id, source: 'admin', now });
+    await recordEvent(trx, {
+      projectId: id,
+      type: 'project.secret_rotated',
+      subjectId: id,
+      source: 'admin',
+      data: { previous_secret_expires_at: previousExpiresAt?.toISOString() ?? null },
+      now,
+    });
     return row;
   });
   return { project, clientSecret };
@@ -98,11 +120,19 @@ export function toProjectResponse(p: Project): ProjectResponse {
     theme_config: p.theme_config,
     currency: p.currency,
     default_locale: p.default_locale,
+    time_zone: p.time_zone,
     grace_period_days: p.grace_period_days,
     development_mode: p.development_mode,
+    previous_secret_expires_at: iso(p.previous_secret_expires_at),
+    secret_last_used_at: iso(p.client_secret_last_used_at),
+    previous_secret_last_used_at: iso(p.previous_secret_last_used_at),
     created_at: p.created_at.toISOString(),
     updated_at: p.updated_at.toISOString(),
   };
+}
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { requireNoBody } from '../../http/guards.ts';
+import { emptyBodyAsObject, requireNoBody } from '../../http/guards.ts';
 import { errorResponses } from '../../lib/schema.ts';
 import { ProjectParams } from '../projects/projects.schemas.ts';
 import {
@@ -22,11 +21,6 @@ import * as service from './webhooks.service.ts';
 
 const tags = ['Admin: webhooks'];
 const security = [{ adminKey: [] }];
-
-/** An optional JSON body: none at all is validated as `{}`. */
-async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
-  if (request.body === undefined || request.body === null) request.body = {};
-}
 
 /** Admin API for a project's webhook endpoints and their delivery log; mounted under /api/admin. */
 export function webhookAdminRoutes(deps: Deps): FastifyPluginAsyncTypebox {

@@ -1,20 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../../deps.ts';
 import type { Project } from '../../../db/types.ts';
 import { fieldErrors } from '../../../http/validation.ts';
+import { AppError } from '../../../lib/errors.ts';
+import { StringEnum } from '../../../lib/schema.ts';
+import { DEFAULT_TIME_ZONE } from '../../../lib/time-zones.ts';
 import { listProjectsOfUser } from '../../../modules/accounts/accounts.repository.ts';
 import { can } from '../../../modules/accounts/roles.ts';
 import { recordAudit } from '../../../modules/audit/audit.repository.ts';
+import { createOwnedProject } from '../../../modules/accounts/create-owned-project.ts';
 import { listProjects } from '../../../modules/projects/projects.repository.ts';
-import { UpdateProjectBody } from '../../../modules/projects/projects.schemas.ts';
+import { CreateProjectBody, UpdateProjectBody } from '../../../modules/projects/projects.schemas.ts';
 import { rotateClientSecret, updateProject } from '../../../modules/projects/projects.service.ts';
 import { newActionId } from '../../../web/once.ts';
 import { chromeFor, sendPage } from '../http/pages.ts';
 import { loadProject, projectAccess, requireCapability } from '../http/project-access.ts';
 import { dashboardContext, once, requireCsrfToken, requireSameOrigin, requireSignedIn } from '../http/session.ts';
 import { keysPage } from '../views/keys.view.ts';
-import { projectOverviewPage, projectsPage, settingsPage, type SettingsForm } from '../views/projects.view.ts';
+import { newProjectPage, projectOverviewPage, projectsPage, settingsPage, type SettingsForm } from '../views/projects.view.ts';
 
 const ProjectParams = Type.Object({ projectId: Type.String({ maxLength: 80 }) }, { additionalProperties: false });
 const SavedQuery = Type.Object({ saved: Type.Optional(Type.String({ maxLength: 5 })) }, { additionalProperties: false });
@@ -24,18 +29,35 @@ const SettingsBody = Type.Object(
     ...FormSecrets,
     name: Type.String({ maxLength: 1000 }),
     default_locale: Type.String({ maxLength: 10 }),
+    // Optional so a form from before the setting existed still saves the rest.
+    time_zone: Type.Optional(Type.String({ maxLength: 100 })),
     redirect_uris: Type.String({ maxLength: 50_000 }),
     grace_period_days: Type.String({ maxLength: 10 }),
     development_mode: Type.Optional(Type.Literal('on')),
   },
   { additionalProperties: false },
 );
-const RotateBody = Type.Object(FormSecrets, { additionalProperties: false });
+const NewProjectBody = Type.Object(
+  {
+    ...FormSecrets,
+    name: Type.String({ maxLength: 1000 }),
+    redirect_uris: Type.String({ maxLength: 50_000 }),
+    default_locale: Type.String({ maxLength: 10 }),
+    time_zone: Type.String({ maxLength: 100 }),
+  },
+  { additionalProperties: false },
+);
+const RotateBody = Type.Object(
+  // The choices the form offers; absent (a form without them) is "now", as in the admin API.
+  { ...FormSecrets, previous_secret_expires_in: Type.Optional(StringEnum(['0', '3600', '86400'] as const)) },
+  { additionalProperties: false },
+);
 
 function formOf(p: Project): SettingsForm {
   return {
     name: p.name,
     default_locale: p.default_locale,
+    time_zone: p.time_zone,
     redirect_uris: p.redirect_uris.join('\n'),
     grace_period_days: String(p.grace_period_days),
     development_mode: p.development_mode,
@@ -53,8 +75,45 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const projects = ctx.user.instance_admin
         ? (await listProjects(deps.db)).map((p) => ({ id: p.id, name: p.name, role: 'owner' as const }))
         : await listProjectsOfUser(deps.db, ctx.user.id);
-      return sendPage(reply, projectsPage(chromeFor(request, ctx), projects));
+      return sendPage(reply, projectsPage(chromeFor(request, ctx), projects, ctx.user.instance_admin));
     });
+
+    app.get('/projects/new', { preHandler: [signedIn, instanceAdmin], schema: { hide: true } }, async (request, reply) => {
+      const ctx = dashboardContext(request);
+      const form = { name: '', redirect_uris: '', default_locale: ctx.locale, time_zone: DEFAULT_TIME_ZONE };
+      return sendPage(reply, newProjectPage(chromeFor(request, ctx), { form, errors: {}, csrf: ctx.csrf, actionId: newActionId() }));
+    });
+
+    app.post(
+      '/projects/new',
+      { onRequest: sameOrigin, preHandler: [signedIn, requireCsrfToken, instanceAdmin], schema: { body: NewProjectBody, hide: true } },
+      async (request, reply) => {
+        const ctx = dashboardContext(request);
+        const f = request.body;
+        // The form's text, turned into the admin API's body and checked by the same schema.
+        const body = { name: f.name.trim(), redirect_uris: lines(f.redirect_uris), default_locale: f.default_locale, time_zone: f.time_zone };
+        const errors = fieldErrors(CreateProjectBody, body);
+        if (Object.keys(errors).length) {
+          return sendPage(reply, newProjectPage(chromeFor(request, ctx), { form: f, errors, csrf: ctx.csrf, actionId: newActionId() }), 400);
+        }
+        let created: { project: Project; clientSecret: string } | undefined;
+        const location = await once(
+          deps,
+          ctx,
+          f.action_id,
+          async () => {
+            created = await createOwnedProject(deps, body as CreateProjectBody, { userId: ctx.user.id, ip: request.ip });
+            return keysPath(created.project.id);
+          },
+          async () => '/dashboard',
+        );
+        // Like a rotation: the first secret is shown in this answer only; a replay goes to the page.
+        if (!created) return reply.code(303).header('location', location).send();
+        const p = created.project;
+        const chrome = chromeFor(request, ctx, { id: p.id, name: p.name, section: 'keys' });
+        return sendPage(reply, keysPage(chrome, { project: p, now: ctx.now, canRotate: true, csrf: ctx.csrf, actionId: newActionId(), newSecret: created.clientSecret, created: true }));
+      },
+    );
 
     app.get('/projects/:projectId', { preHandler: [signedIn, project], schema: { params: ProjectParams, hide: true } }, async (request, reply) => {
       const ctx = dashboardContext(request);
@@ -91,13 +150,14 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         const body = {
           name: f.name.trim(),
           default_locale: f.default_locale,
-          redirect_uris: f.redirect_uris.split(/\r?\n/).map((u) => u.trim()).filter(Boolean),
+          ...(f.time_zone !== undefined && { time_zone: f.time_zone }),
+          redirect_uris: lines(f.redirect_uris),
           grace_period_days: /^\d{1,4}$/.test(f.grace_period_days.trim()) ? Number(f.grace_period_days.trim()) : f.grace_period_days,
           development_mode: f.development_mode === 'on',
         };
         const errors = fieldErrors(UpdateProjectBody, body);
         if (Object.keys(errors).length) {
-          const form = { ...f, development_mode: f.development_mode === 'on' };
+          const form = { ...f, time_zone: f.time_zone ?? before.time_zone, development_mode: f.development_mode === 'on' };
           const chrome = chromeFor(request, ctx, { id: before.id, name: before.name, section: 'settings' });
           return sendPage(reply, settingsPage(chrome, { projectId: before.id, form, errors, editable: true, csrf: ctx.csrf, actionId: newActionId(), saved: false }), 400);
         }
@@ -123,7 +183,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const ctx = dashboardContext(request);
       const { project: p, role } = projectAccess(request);
       const chrome = chromeFor(request, ctx, { id: p.id, name: p.name, section: 'keys' });
-      return sendPage(reply, keysPage(chrome, { project: p, canRotate: can(role, 'manage_settings'), csrf: ctx.csrf, actionId: newActionId() }));
+      return sendPage(reply, keysPage(chrome, { project: p, now: ctx.now, canRotate: can(role, 'manage_settings'), csrf: ctx.csrf, actionId: newActionId() }));
     });
 
     app.post(
@@ -136,16 +196,18 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const ctx = dashboardContext(request);
         const { project: p } = projectAccess(request);
-        const keysUrl = `/dashboard/projects/${encodeURIComponent(p.id)}/keys`;
+        const keysUrl = keysPath(p.id);
         let shown: { project: Project; clientSecret: string } | undefined;
         const location = await once(
           deps,
           ctx,
           request.body.action_id,
           async () => {
-            shown = await rotateClientSecret(deps.db, p.id, ctx.now);
+            const graceSeconds = Number(request.body.previous_secret_expires_in ?? '0');
+            shown = await rotateClientSecret(deps.db, p.id, { previous_secret_expires_in: graceSeconds }, ctx.now);
             deps.credentials.invalidate(p.client_id);
-            await recordAudit(deps.db, { actorUserId: ctx.user.id, projectId: p.id, action: 'project.secret_rotated', subjectId: p.id, ip: request.ip, now: ctx.now });
+            const previousExpiresAt = shown.project.previous_secret_expires_at?.toISOString() ?? null;
+            await recordAudit(deps.db, { actorUserId: ctx.user.id, projectId: p.id, action: 'project.secret_rotated', subjectId: p.id, ip: request.ip, data: { previous_secret_expires_at: previousExpiresAt }, now: ctx.now });
             return keysUrl;
           },
           async () => keysUrl,
@@ -153,10 +215,24 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         // The secret is shown in this response only: never in a URL, never stored.
         if (!shown) return reply.code(303).header('location', location).send();
         const chrome = chromeFor(request, ctx, { id: p.id, name: p.name, section: 'keys' });
-        return sendPage(reply, keysPage(chrome, { project: shown.project, canRotate: true, csrf: ctx.csrf, actionId: newActionId(), newSecret: shown.clientSecret }));
+        return sendPage(reply, keysPage(chrome, { project: shown.project, now: ctx.now, canRotate: true, csrf: ctx.csrf, actionId: newActionId(), newSecret: shown.clientSecret }));
       },
     );
   };
+}
+
+/** Creating projects is for instance admins (checked here, on the server, for the page and the POST). */
+async function instanceAdmin(request: FastifyRequest): Promise<void> {
+  if (!dashboardContext(request).user.instance_admin) throw new AppError('forbidden', 'Only instance admins create projects');
+}
+
+/** A textarea's lines, trimmed, without the empty ones. */
+function lines(text: string): string[] {
+  return text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+}
+
+function keysPath(projectId: string): string {
+  return `/dashboard/projects/${encodeURIComponent(projectId)}/keys`;
 }
 
 /** old → new of each setting that changed, for the audit log. */
@@ -170,5 +246,5 @@ function diff(before: Project, after: Record<string, unknown>): Record<string, {
 }
 
 function formOfValues(p: Project): Record<string, unknown> {
-  return { name: p.name, default_locale: p.default_locale, redirect_uris: p.redirect_uris, grace_period_days: p.grace_period_days, development_mode: p.development_mode };
+  return { name: p.name, default_locale: p.default_locale, time_zone: p.time_zone, redirect_uris: p.redirect_uris, grace_period_days: p.grace_period_days, development_mode: p.development_mode };
 }

@@ -1,8 +1,11 @@
 import type { Project, Role } from '../../../db/types.ts';
+import { INDONESIAN_TIME_ZONES, TIME_ZONES } from '../../../lib/time-zones.ts';
+import { formSecrets } from '../../../web/components.ts';
 import { html, type SafeHtml } from '../../../web/html.ts';
+import type { Messages } from '../i18n/messages.ts';
 import { field, layout, type Chrome } from './layout.ts';
 
-export function projectsPage(chrome: Chrome, projects: Array<{ id: string; name: string; role: Role }>): SafeHtml {
+export function projectsPage(chrome: Chrome, projects: Array<{ id: string; name: string; role: Role }>, canCreate: boolean): SafeHtml {
   const { t } = chrome;
   const rows = projects.map(
     (p) => html`<tr><th scope="row"><a href="/dashboard/projects/${encodeURIComponent(p.id)}">${p.name}</a></th><td>${t.roles[p.role]}</td></tr>`,
@@ -11,6 +14,7 @@ export function projectsPage(chrome: Chrome, projects: Array<{ id: string; name:
     chrome,
     t.projectsTitle,
     html`<h1>${t.projectsTitle}</h1>
+${canCreate ? html`<p><a class="button" href="/dashboard/projects/new">${t.newProject}</a></p>` : ''}
 <section class="card">
 ${projects.length
   ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t.projectName}</th><th scope="col">${t.role}</th></tr></thead><tbody>${rows}</tbody></table></div>`
@@ -32,6 +36,7 @@ export function projectOverviewPage(chrome: Chrome, v: { project: Project; role:
 <dl class="summary">
 <dt>${t.clientId}</dt><dd><code>${p.client_id}</code></dd>
 <dt>${t.defaultLocale}</dt><dd>${t.languageName[p.default_locale]}</dd>
+<dt>${t.timeZone}</dt><dd>${p.time_zone}</dd>
 <dt>${t.gracePeriod}</dt><dd>${String(p.grace_period_days)}</dd>
 <dt>${t.redirectUris}</dt><dd>${p.redirect_uris.length ? html`<ul>${p.redirect_uris.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : t.none}</dd>
 </dl>
@@ -42,6 +47,7 @@ export function projectOverviewPage(chrome: Chrome, v: { project: Project; role:
 export interface SettingsForm {
   name: string;
   default_locale: string;
+  time_zone: string;
   redirect_uris: string;
   grace_period_days: string;
   development_mode: boolean;
@@ -69,14 +75,64 @@ ${field({
   name: 'default_locale',
   label: t.defaultLocale,
   error: v.errors.default_locale,
-  control: (a) => html`<select ${a}${disabled}>${(['en', 'id'] as const).map((l) => html`<option value="${l}"${f.default_locale === l ? html` selected` : ''}>${t.languageName[l]}</option>`)}</select>`,
+  control: (a) => html`<select ${a}${disabled}>${languageOptions(f.default_locale, t)}</select>`,
 })}
+${field({ name: 'time_zone', label: t.timeZone, hint: t.timeZoneHelp, error: v.errors.time_zone, control: (a) => html`<select ${a}${disabled}>${timeZoneOptions(f.time_zone, t)}</select>` })}
 ${field({ name: 'redirect_uris', label: t.redirectUris, hint: t.redirectUrisHelp, error: v.errors.redirect_uris, control: (a) => html`<textarea ${a} rows="4" spellcheck="false"${disabled}>${f.redirect_uris}</textarea>` })}
 ${field({ name: 'grace_period_days', label: t.gracePeriod, hint: t.gracePeriodHelp, error: v.errors.grace_period_days, control: (a) => html`<input type="number" ${a} min="0" max="60" value="${f.grace_period_days}"${disabled}>` })}
 <div class="field"><div class="choice"><input type="checkbox" id="development_mode" name="development_mode" value="on" aria-describedby="development_mode-hint"${f.development_mode ? html` checked` : ''}${disabled}>
 <label for="development_mode">${t.developmentMode}</label></div>
 <span class="hint" id="development_mode-hint">${t.developmentModeHelp}</span></div>
 ${v.editable ? html`<button type="submit" class="button">${t.save}</button>` : ''}
+</form>`,
+  );
+}
+
+function languageOptions(selected: string, t: Messages): SafeHtml[] {
+  return (['en', 'id'] as const).map((l) => html`<option value="${l}"${selected === l ? html` selected` : ''}>${t.languageName[l]}</option>`);
+}
+
+/**
+ * Indonesia's three zones first (with WIB, WITA, WIT), then every other. A value the list
+ * lacks (a newer IANA name such as Asia/Kolkata, or what a refused form sent) is offered
+ * too, selected, so the form never silently shows a different zone than the one it holds.
+ */
+export function timeZoneOptions(selected: string, t: Messages): SafeHtml {
+  const option = (name: string, label = name) => html`<option value="${name}"${name === selected ? html` selected` : ''}>${label}</option>`;
+  const indonesian = new Set<string>(INDONESIAN_TIME_ZONES.map((z) => z.name));
+  const others = TIME_ZONES.filter((z) => !indonesian.has(z));
+  const extra = selected && !TIME_ZONES.includes(selected) ? [selected] : [];
+  return html`<optgroup label="${t.timeZonesIndonesia}">${INDONESIAN_TIME_ZONES.map((z) => option(z.name, `${z.name} (${z.abbreviation})`))}</optgroup>
+<optgroup label="${t.timeZonesOther}">${[...extra, ...others].map((z) => option(z))}</optgroup>`;
+}
+
+export interface NewProjectForm {
+  name: string;
+  redirect_uris: string;
+  default_locale: string;
+  time_zone: string;
+}
+
+export function newProjectPage(chrome: Chrome, v: { form: NewProjectForm; errors: Record<string, string>; csrf: string; actionId: string }): SafeHtml {
+  const { t } = chrome;
+  const f = v.form;
+  return layout(
+    chrome,
+    t.newProject,
+    html`<h1>${t.newProject}</h1>
+<p class="lead">${t.newProjectLead}</p>
+${Object.keys(v.errors).length ? html`<p class="error-text" role="alert">${t.fixErrors}</p>` : ''}
+<form method="post" action="/dashboard/projects/new" class="card" novalidate>${formSecrets(v.csrf, v.actionId)}
+${field({ name: 'name', label: t.projectName, error: v.errors.name, control: (a) => html`<input type="text" ${a} value="${f.name}" maxlength="100" required>` })}
+${field({ name: 'redirect_uris', label: t.redirectUris, hint: t.redirectUrisHelp, error: v.errors.redirect_uris, control: (a) => html`<textarea ${a} rows="3" spellcheck="false">${f.redirect_uris}</textarea>` })}
+${field({
+  name: 'default_locale',
+  label: t.defaultLocale,
+  error: v.errors.default_locale,
+  control: (a) => html`<select ${a}>${languageOptions(f.default_locale, t)}</select>`,
+})}
+${field({ name: 'time_zone', label: t.timeZone, hint: t.timeZoneHelp, error: v.errors.time_zone, control: (a) => html`<select ${a}>${timeZoneOptions(f.time_zone, t)}</select>` })}
+<button type="submit" class="button">${t.createProject}</button>
 </form>`,
   );
 }
