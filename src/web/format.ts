@@ -42,7 +42,18 @@ export function formatDate(date: Date, locale: Locale, timeZone = DISPLAY_TIME_Z
   return formatter(locale, false, timeZone).format(date);
 }
 
-/** `15 Feb 2026, 10:00` / `15 Feb 2026, 10.00`. */
+/** Indonesia's three zones by the names people there use; elsewhere what Intl calls it. */
+const ZONE_NAMES: Record<string, string> = { 'Asia/Jakarta': 'WIB', 'Asia/Pontianak': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' };
+
+/** `WIB`, `WITA`, `WIT`, `UTC`, `GMT+8`…: the zone a date-time is shown in, named. */
+export function zoneName(date: Date, timeZone = DISPLAY_TIME_ZONE): string {
+  const known = ZONE_NAMES[timeZone];
+  if (known) return known;
+  const part = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName');
+  return part?.value ?? timeZone;
+}
+
+/** `15 Feb 2026, 10:00 WIB` / `15 Feb 2026, 10.00 WIB`: a date-time always names its zone. */
 export function formatDateTime(date: Date, locale: Locale, timeZone = DISPLAY_TIME_ZONE): string {
-  return formatter(locale, true, timeZone).format(date);
+  return `${formatter(locale, true, timeZone).format(date)} ${zoneName(date, timeZone)}`;
 }

@@ -104,8 +104,17 @@ describe('money and dates', () => {
     const instant = new Date('2026-01-31T18:30:00Z'); // 1 February, 01:30 in Jakarta
     expect(formatDate(instant, 'en')).toBe('1 February 2026');
     expect(formatDate(instant, 'id')).toBe('1 Februari 2026');
-    expect(formatDateTime(instant, 'en')).toBe('1 Feb 2026, 01:30');
-    expect(formatDateTime(instant, 'id')).toBe('1 Feb 2026, 01.30');
+    expect(formatDateTime(instant, 'en')).toBe('1 Feb 2026, 01:30 WIB');
+    expect(formatDateTime(instant, 'id')).toBe('1 Feb 2026, 01.30 WIB');
+  });
+
+  it("names the zone of every date-time: Indonesia's three by their names, others as Intl does", () => {
+    const instant = new Date('2026-12-03T05:40:00Z');
+    expect(formatDateTime(instant, 'en', 'Asia/Jakarta')).toBe('3 Dec 2026, 12:40 WIB');
+    expect(formatDateTime(instant, 'en', 'Asia/Makassar')).toBe('3 Dec 2026, 13:40 WITA');
+    expect(formatDateTime(instant, 'id', 'Asia/Jayapura')).toBe('3 Des 2026, 14.40 WIT');
+    expect(formatDateTime(instant, 'en', 'UTC')).toBe('3 Dec 2026, 05:40 UTC');
+    expect(formatDateTime(instant, 'en', 'Asia/Singapore')).toBe('3 Dec 2026, 13:40 GMT+8');
   });
 });
 
@@ -131,7 +140,7 @@ describe('language choice', () => {
       return typeof a === 'string' && a === b;
     });
     // Words that are the same in both languages.
-    expect(same.sort()).toEqual(['methods.echannel', 'methods.gopay', 'methods.qris', 'methods.shopeepay', 'status'].sort());
+    expect(same.sort()).toEqual(['methods.echannel', 'methods.gopay', 'methods.qris', 'methods.shopeepay', 'status', 'vaBank'].sort());
   });
 });
 
