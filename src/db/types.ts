@@ -91,6 +91,8 @@ export interface SubscriptionsTable {
   canceled_at: Timestamp | null;
   grace_ends_at: Timestamp | null;
   saved_card_token: string | null;
+  /** Last four digits of the saved card, for the portal's renewal sentence (migration 0012). */
+  saved_card_last4: string | null;
   version: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -59,6 +59,8 @@ export interface TransactionState {
   paidAt?: Date;
   /** Card token for later merchant-initiated charges (only when `saveCard` was asked). */
   savedTokenId?: string;
+  /** The card's last four digits (from the gateway's masked number), when paid by card. */
+  cardLast4?: string;
   /** How to pay, when the gateway said (a pending bank transfer's VA number, …). */
   instructions?: PaymentInstructions;
 }

@@ -70,6 +70,7 @@ export function renderPreviewPage(input: PreviewInput): SafeHtml {
     canceled_at: null,
     grace_ends_at: null,
     saved_card_token: null,
+    saved_card_last4: null,
     version: 1,
     created_at: periodStart,
     updated_at: periodStart,

@@ -10,6 +10,7 @@ import * as m0008 from './0008_retention.ts';
 import * as m0009 from './0009_branding.ts';
 import * as m0010 from './0010_key_rotation_and_time_zone.ts';
 import * as m0011 from './0011_payment_instructions.ts';
+import * as m0012 from './0012_saved_card_display.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0009_branding': m0009,
   '0010_key_rotation_and_time_zone': m0010,
   '0011_payment_instructions': m0011,
+  '0012_saved_card_display': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -88,7 +88,7 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
       });
       if (state.status === 'paid' && payment.status !== 'refunded') {
         await applyPaidPayment(trx, updated, sub, now);
-        if (state.savedTokenId) await rememberSavedCard(trx, payment.subscription_id, state.savedTokenId);
+        if (state.savedTokenId) await rememberSavedCard(trx, payment.subscription_id, state.savedTokenId, state.cardLast4);
       }
     }
     if (state.status === 'failed' && payment.purpose === 'renewal' && sub.status === 'past_due' && sub.grace_ends_at && sub.grace_ends_at > now) {

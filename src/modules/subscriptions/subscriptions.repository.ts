@@ -77,8 +77,20 @@ export function findPlan(db: Db, projectId: string, planId: string): Promise<Pla
 }
 
 /** Keeps the card token Midtrans returned (save_card) for merchant-initiated renewals. */
-export async function rememberSavedCard(db: Db, subscriptionId: string, token: string): Promise<void> {
-  await db.updateTable('subscriptions').set({ saved_card_token: token }).where('id', '=', subscriptionId).execute();
+export async function rememberSavedCard(db: Db, subscriptionId: string, token: string, last4: string | undefined): Promise<void> {
+  await db.updateTable('subscriptions').set({ saved_card_token: token, saved_card_last4: last4 ?? null }).where('id', '=', subscriptionId).execute();
+}
+
+/** Forgets the saved card (token and digits); true when there was one. */
+export async function forgetSavedCard(db: Db, projectId: string, subscriptionId: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('subscriptions')
+    .set({ saved_card_token: null, saved_card_last4: null, updated_at: now })
+    .where('id', '=', subscriptionId)
+    .where('project_id', '=', projectId)
+    .where('saved_card_token', 'is not', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /**

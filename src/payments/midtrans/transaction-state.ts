@@ -46,6 +46,9 @@ export function readTransactionState(body: JsonObject): StateReading {
   if (transactionId) state.transactionId = transactionId;
   const savedTokenId = optionalString(body, 'saved_token_id');
   if (savedTokenId) state.savedTokenId = savedTokenId;
+  // `masked_card` is e.g. "48111111-1114": only its last four digits are kept.
+  const cardLast4 = /^[0-9]{4,8}-?[0-9*]*([0-9]{4})$/.exec(optionalString(body, 'masked_card') ?? '')?.[1];
+  if (cardLast4) state.cardLast4 = cardLast4;
   const instructions = readInstructions(body);
   if (instructions) state.instructions = instructions;
   if (status === 'paid') {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../../deps.ts';
+import { removeSavedCard } from '../../../modules/subscriptions/saved-card.ts';
 import { whyNotCancel } from '../../../modules/subscriptions/may-cancel.ts';
 import { cancelSubscription, resumeSubscription, withdrawScheduledChange } from '../../../modules/subscriptions/cancel.ts';
 import { once } from '../http/actions.ts';
@@ -45,6 +46,12 @@ export function subscriptionRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         const after = await cancelSubscription(deps, { ...ctx.owner, source: 'portal', ...(text && { reason: text }) });
         return after.status === 'canceled' ? '/portal?notice=canceled_now' : '/portal?notice=canceled';
       });
+      return reply.code(303).header('location', location).send();
+    });
+
+    app.post('/card/remove', { ...post, schema: { body: ActionForm, hide: true } }, async (request, reply) => {
+      const ctx = portalContext(request);
+      const location = await act(ctx, request.body.action_id, async () => ((await removeSavedCard(deps, ctx.owner)) ? '/portal?notice=card_removed' : '/portal?notice=already_done'));
       return reply.code(303).header('location', location).send();
     });
 

@@ -1,4 +1,4 @@
-import type { Payment } from '../../../db/types.ts';
+import type { Payment, Subscription } from '../../../db/types.ts';
 import type { AccountState } from '../portal.service.ts';
 import { canContinue, describePayment } from '../portal.service.ts';
 import { formatDate, formatMoney } from '../../../web/format.ts';
@@ -50,7 +50,7 @@ function currentPlanCard(v: OverviewView): SafeHtml {
     else if (sub.cancel_at_period_end) when = html`<p>${t.endsOn(formatDate(periodEnd, locale))}</p>`;
     else if (scheduled) when = ''; // the scheduled-change note says what happens at the period end
     else if (current.price === 0) when = html`<p class="muted">${t.freeNoRenewal}</p>`;
-    else when = html`<p>${t.renewsOn(formatDate(periodEnd, locale))}</p>`;
+    else when = renewal(v, sub, formatDate(periodEnd, locale));
   } else if (sub?.status === 'canceled' && sub.canceled_at) {
     when = html`<p>${t.canceledOn(formatDate(sub.canceled_at, locale))}</p>`;
   }
@@ -91,6 +91,15 @@ ${notes}
 ${canCancel ? html`<a class="button secondary" href="/portal/cancel">${t.cancelSubscription}</a>` : ''}
 </div>
 </section>`;
+}
+
+/** "Renews on …" and how: the saved card charged automatically (removable), or a payment link. */
+function renewal(v: OverviewView, sub: Subscription, on: string): SafeHtml {
+  const { t } = v.chrome;
+  if (!sub.saved_card_token) return html`<p>${t.renewsOn(on)}</p><p class="muted">${t.renewsByLink(on)}</p>`;
+  return html`<p>${t.renewsOn(on)}</p>
+<div class="renewal-method"><p class="muted">${sub.saved_card_last4 ? t.renewsByCard(sub.saved_card_last4, on) : t.renewsBySavedCard(on)}</p>
+<form method="post" action="/portal/card/remove">${formSecrets(v.csrf, v.actionId())}<button type="submit" class="button secondary small">${t.removeCard}</button></form></div>`;
 }
 
 function recentPaymentsCard(v: OverviewView): SafeHtml {
