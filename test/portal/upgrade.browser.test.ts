@@ -116,7 +116,9 @@ describe('free → paid upgrade, then a prorated mid-period upgrade', () => {
     expect(confirm).toContain(`Charged now IDR ${fmt(expected)}`);
     expect(confirm).toContain(`Business, rest of the current period (until`);
     expect(confirm).toContain(`IDR ${fmt(charge)}`);
-    expect(confirm).toContain(`Credit for unused time on Pro −IDR ${fmt(credit)}`);
+    const days = Math.round((end - now) / DAY);
+    expect(confirm).toContain(`Credit for the unused ${days} days of Pro −IDR ${fmt(credit)}`);
+    expect(confirm).toMatch(/You've already paid for Pro until \d{1,2} \w+ \d{4}\. The part you haven't used yet is taken off the price/);
     expect(confirm).toContain('Takes effect As soon as your payment is confirmed');
     expect(confirm).toMatch(/Afterwards IDR 450,000 \/ month, renewing on \d{1,2} \w+ \d{4}/);
     await checkPortalPage(page, 'confirm-prorated', watch, records);

@@ -121,9 +121,11 @@ export function confirmPage(v: ConfirmView): SafeHtml {
   else if (quote.kind === 'switch_now' && periodEnd && current) afterwards = t.thenRenews(targetPrice, d(periodEnd));
   else afterwards = t.thenFromPayment(targetPrice);
 
+  // Whole days left in the paid period, as a person counts them (at least one).
+  const unusedDays = periodEnd ? Math.max(1, Math.round((periodEnd.getTime() - v.now.getTime()) / 86_400_000)) : 0;
   const lines = quote.items.map((item) => {
     let label = item.name;
-    if (item.id === 'proration-credit' && current) label = t.lineCredit(current.name);
+    if (item.id === 'proration-credit' && current) label = t.lineCredit(current.name, unusedDays);
     else if (quote.kind === 'upgrade_prorated' && periodEnd) label = t.lineRestOfPeriod(target.name, d(periodEnd));
     else label = t.lineFirstPeriod(target.name, t.interval[target.interval] ?? target.interval);
     return html`<tr><td>${label}</td><td class="num">${money(item.price * item.quantity, target.currency, locale)}</td></tr>`;
@@ -134,7 +136,7 @@ export function confirmPage(v: ConfirmView): SafeHtml {
 <thead><tr><th scope="col">${t.item}</th><th scope="col" class="num">${t.amount}</th></tr></thead>
 <tbody>${lines}</tbody>
 <tfoot><tr><th scope="row">${t.total}</th><td class="num">${money(quote.amount, target.currency, locale)}</td></tr></tfoot>
-</table></div>`
+</table></div>${quote.credit > 0 && current && periodEnd ? html`<p class="muted">${t.creditExplain(current.name, d(periodEnd))}</p>` : ''}`
     : '';
 
   // Situations where the change cannot go ahead from here: say so instead of offering a form.
