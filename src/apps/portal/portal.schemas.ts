@@ -16,6 +16,13 @@ const ActionId = Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', errorMessage: 
 export const ActionForm = Type.Object({ csrf: Csrf, action_id: ActionId }, { additionalProperties: false });
 export type ActionForm = Static<typeof ActionForm>;
 
+/** Choosing a plan; `replace` names the open payment of another plan change to abandon first. */
+export const PlanChangeForm = Type.Object(
+  { csrf: Csrf, action_id: ActionId, replace: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+  { additionalProperties: false },
+);
+export type PlanChangeForm = Static<typeof PlanChangeForm>;
+
 export const CancelForm = Type.Object(
   {
     csrf: Csrf,

@@ -132,7 +132,7 @@ export function renderPreviewPage(input: PreviewInput): SafeHtml {
     case 'plans':
       return plansPage({ chrome: chrome('plans'), now: input.now, account });
     case 'payment':
-      return paymentPage({ chrome: chrome('payments'), now: input.now, payment, plansById: account.plansById, currentPlanId: current.id });
+      return paymentPage({ chrome: chrome('payments'), now: input.now, payment, plansById: account.plansById, currentPlanId: current.id, csrf: 'preview', actionId: 'preview' });
     case 'error':
       return messagePage({ chrome: chrome(), title: t.notFoundTitle, explain: t.planNotFoundExplain, link: { href: '/portal', label: t.backToOverview } });
   }

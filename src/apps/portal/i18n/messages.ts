@@ -59,6 +59,10 @@ export const en = {
   withdrawChange: 'Keep my current plan',
   pendingPaymentNote: (amount: A, plan: string) => `A payment of ${amount} for ${plan} is waiting to be paid.`,
   continuePayment: 'Continue payment',
+  abandonPayment: 'Cancel this payment',
+  replaceAndContinue: 'Cancel it and continue with this change',
+  openPaymentExplain: (plan: string, amount: string) =>
+    `You started a payment of ${amount} for ${plan} that hasn't been paid. To make this change instead, cancel that payment first: we close it at Midtrans, so it can't be paid by mistake.`,
   renewalDueNote: (amount: A, plan: string) => `The renewal of ${plan}, ${amount}, is waiting to be paid.`,
   payNowShort: 'Pay now',
   cancelSubscription: 'Cancel subscription',
@@ -74,6 +78,7 @@ export const en = {
     downgrade_scheduled: 'Your downgrade is scheduled for the end of the current period.',
     plan_changed: 'Your plan is changed.',
     already_done: 'That was already done; nothing changed a second time.',
+    payment_abandoned: 'The payment is canceled and nothing was charged. You can choose any plan now.',
     card_removed: "Your card is removed. When your plan renews, we'll show a payment link here for you to pay.",
   } as Record<string, string>,
 
@@ -298,6 +303,10 @@ export const id: Messages = {
   withdrawChange: 'Tetap di paket saat ini',
   pendingPaymentNote: (amount, plan) => `Pembayaran ${amount} untuk ${plan} sedang menunggu untuk dibayar.`,
   continuePayment: 'Lanjutkan pembayaran',
+  abandonPayment: 'Batalkan pembayaran ini',
+  replaceAndContinue: 'Batalkan dan lanjutkan perubahan ini',
+  openPaymentExplain: (plan, amount) =>
+    `Anda memulai pembayaran ${amount} untuk ${plan} yang belum dibayar. Untuk melakukan perubahan ini, batalkan dulu pembayaran itu: kami menutupnya di Midtrans agar tidak terbayar tanpa sengaja.`,
   renewalDueNote: (amount, plan) => `Perpanjangan ${plan}, ${amount}, menunggu untuk dibayar.`,
   payNowShort: 'Bayar sekarang',
   cancelSubscription: 'Batalkan langganan',
@@ -313,6 +322,7 @@ export const id: Messages = {
     downgrade_scheduled: 'Penurunan paket dijadwalkan pada akhir periode berjalan.',
     plan_changed: 'Paket Anda telah diganti.',
     already_done: 'Itu sudah dilakukan; tidak ada yang berubah untuk kedua kalinya.',
+    payment_abandoned: 'Pembayaran dibatalkan dan tidak ada yang ditagih. Anda bisa memilih paket apa pun sekarang.',
     card_removed: 'Kartu Anda dihapus. Saat paket Anda diperpanjang, kami akan menampilkan tautan pembayaran di sini untuk Anda bayar.',
   },
 

@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../../deps.ts';
+import { abandonPayment } from '../../../modules/payments/abandon.ts';
+import { once } from '../http/actions.ts';
+import { newActionId } from '../../../web/once.ts';
+import { requireCsrfToken, requireSameOrigin } from '../http/csrf.ts';
 import { chromeFor, sendSessionPage } from '../http/pages.ts';
 import { portalContext, requireSession } from '../http/session.ts';
 import { loadAccount, paymentOf, recentPayments, refreshPendingPayment } from '../portal.service.ts';
-import { HistoryQuery, PaymentParams, ReturnQuery } from '../portal.schemas.ts';
+import { ActionForm, HistoryQuery, PaymentParams, ReturnQuery } from '../portal.schemas.ts';
 import { historyPage, paymentPage, paymentPhase } from '../views/payments.view.ts';
 
 export const HISTORY_PAGE_SIZE = 10;
@@ -54,6 +58,30 @@ export function paymentRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       return { status: payment.status, phase: paymentPhase(payment) };
     });
 
+    // "Cancel this payment": closed at the gateway first, so it no longer blocks a change.
+    app.post(
+      '/payments/:paymentId/abandon',
+      {
+        onRequest: requireSameOrigin(deps.config.publicUrl),
+        preHandler: [session, requireCsrfToken],
+        bodyLimit: 4096,
+        schema: { params: PaymentParams, body: ActionForm, hide: true },
+      },
+      async (request, reply) => {
+        const ctx = portalContext(request);
+        const id = request.params.paymentId;
+        const here = `/portal/payments/${encodeURIComponent(id)}`;
+        const location = await once(
+          deps,
+          ctx,
+          request.body.action_id,
+          async () => ((await abandonPayment(deps, ctx.owner, id)).outcome === 'abandoned' ? '/portal?notice=payment_abandoned' : here),
+          async () => here,
+        );
+        return reply.code(303).header('location', location).send();
+      },
+    );
+
     app.get('/payments/:paymentId', { preHandler: session, schema: { params: PaymentParams, hide: true } }, async (request, reply) => {
       const ctx = portalContext(request);
       const stored = await paymentOf(deps, ctx.owner, { id: request.params.paymentId });
@@ -68,6 +96,8 @@ export function paymentRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           payment,
           plansById: account.plansById,
           currentPlanId: account.current?.id ?? null,
+          csrf: ctx.csrf,
+          actionId: newActionId(),
         }),
       );
     });

@@ -8,7 +8,8 @@ import { chromeFor, sendSessionPage } from '../http/pages.ts';
 import { portalContext, requireSession, type PortalContext } from '../http/session.ts';
 import { newActionId } from '../../../web/once.ts';
 import { loadAccount, type AccountState } from '../portal.service.ts';
-import { ActionForm, PlanParams } from '../portal.schemas.ts';
+import { PlanChangeForm, PlanParams } from '../portal.schemas.ts';
+import { abandonPayment } from '../../../modules/payments/abandon.ts';
 import { confirmPage, plansPage } from '../views/plans.view.ts';
 
 /**
@@ -42,7 +43,7 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         onRequest: requireSameOrigin(deps.config.publicUrl),
         preHandler: [session, requireCsrfToken],
         bodyLimit: 4096,
-        schema: { params: PlanParams, body: ActionForm, hide: true },
+        schema: { params: PlanParams, body: PlanChangeForm, hide: true },
       },
       async (request, reply) => {
         const ctx = portalContext(request);
@@ -54,6 +55,14 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           async () => {
             const account = await loadAccount(deps, ctx.owner);
             const target = offeredTarget(account, planId);
+            // "Cancel the open payment and continue": the open payment goes first (closed at
+            // the gateway); if it turns out to be paid, the customer sees that instead.
+            const replace = request.body.replace;
+            if (replace) {
+              if (account.openPayment?.id !== replace) throw new AppError('payment_not_found', `No open payment ${replace} to replace`);
+              const abandoned = await abandonPayment(deps, ctx.owner, replace);
+              if (abandoned.outcome === 'paid') return `/portal/payments/${encodeURIComponent(replace)}`;
+            }
             if (account.subscription?.cancel_at_period_end) {
               const quote = await previewPlanChange(deps, { ...ctx.owner, planId: target.id, source: 'portal' });
               if (quote.amount === 0) throw refusal('cancel_scheduled');

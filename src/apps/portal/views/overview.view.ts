@@ -64,7 +64,11 @@ function currentPlanCard(v: OverviewView): SafeHtml {
     const amount = formatMoney(open.amount, open.currency, locale);
     const renewal = open.purpose === 'renewal';
     notes.push(html`<div class="note${renewal ? ' warn' : ''}"><p>${renewal ? t.renewalDueNote(amount, openPlan.name) : t.pendingPaymentNote(amount, openPlan.name)}</p>
-${href ? html`<p><a class="button small" href="${href}">${renewal ? t.payNowShort : t.continuePayment}</a></p>` : ''}${
+<div class="actions">${href ? html`<a class="button small" href="${href}">${renewal ? t.payNowShort : t.continuePayment}</a>` : ''}${
+      renewal
+        ? ''
+        : html`<form method="post" action="/portal/payments/${encodeURIComponent(open.id)}/abandon">${formSecrets(v.csrf, v.actionId())}<button type="submit" class="button secondary small">${t.abandonPayment}</button></form>`
+    }</div>${
       !open.redirect_url ? html`<p class="muted">${t.preparingPayment}</p>` : ''
     }</div>`);
   }

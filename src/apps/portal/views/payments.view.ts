@@ -2,7 +2,7 @@ import type { Payment, Plan } from '../../../db/types.ts';
 import { formatDateTime, formatMoney } from '../../../web/format.ts';
 import type { Messages } from '../i18n/messages.ts';
 import { canContinue, describePayment } from '../portal.service.ts';
-import { copyable, date, money } from '../../../web/components.ts';
+import { copyable, date, formSecrets, money } from '../../../web/components.ts';
 import type { PaymentInstructions } from '../../../payments/gateway.ts';
 import { paymentBadge } from './components.ts';
 import { html, safeUrl, type SafeHtml } from '../../../web/html.ts';
@@ -26,6 +26,8 @@ export interface PaymentView {
   plansById: Map<string, Plan>;
   /** The plan the subscription is on now (to say "You're now on Pro" after a paid change). */
   currentPlanId: string | null;
+  csrf: string;
+  actionId: string;
 }
 
 /**
@@ -46,6 +48,10 @@ export function paymentPage(v: PaymentView): SafeHtml {
     actions.push(html`<a class="button" href="${continueUrl}">${phase === 'ready' ? t.payNow(formatMoney(p.amount, p.currency, locale)) : t.continuePayment}</a>`);
   }
   if (p.status === 'pending') actions.push(html`<a class="button secondary" href="/portal/payments/${encodeURIComponent(p.id)}">${t.refreshStatus}</a>`);
+  const abandon =
+    p.status === 'pending' && p.purpose !== 'renewal'
+      ? html`<form method="post" action="/portal/payments/${encodeURIComponent(p.id)}/abandon" class="actions">${formSecrets(v.csrf, v.actionId)}<button type="submit" class="button secondary">${t.abandonPayment}</button></form>`
+      : '';
   if (p.status === 'failed' || p.status === 'expired') actions.push(html`<a class="button" href="/portal/plans">${t.tryAgain}</a>`);
   actions.push(html`<a class="button secondary" href="/portal">${t.backToOverview}</a>`);
 
@@ -72,6 +78,7 @@ ${pending && p.payment_instructions ? howToPay(v, p.payment_instructions) : ''}
 <dt>${t.createdAt}</dt><dd>${date(p.created_at, locale, true)}</dd>
 </dl>
 <div class="actions">${actions}</div>
+${abandon}
 </section>`,
   );
 }

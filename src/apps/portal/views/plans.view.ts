@@ -144,10 +144,20 @@ export function confirmPage(v: ConfirmView): SafeHtml {
   if (sub?.cancel_at_period_end && quote.amount === 0) {
     blocked = html`<div class="note warn"><p>${t.notAllowed.cancel_scheduled}</p></div>
 <div class="actions"><a class="button secondary" href="/portal">${t.backToOverview}</a></div>`;
-  } else if (openPayment && openPayment.plan_id !== target.id) {
+  } else if (openPayment && openPayment.plan_id !== target.id && openPayment.purpose === 'renewal') {
     blocked = html`<div class="note warn"><p>${t.paymentInProgressExplain}</p></div>
 <div class="actions">${canContinue(openPayment, v.now) ? html`<a class="button" href="/portal/payments/${encodeURIComponent(openPayment.id)}">${t.continuePayment}</a>` : ''}
 <a class="button secondary" href="/portal/plans">${t.goBack}</a></div>`;
+  } else if (openPayment && openPayment.plan_id !== target.id) {
+    // Another change waits for payment: offer to replace it in one step, or to go and pay it.
+    const openPlan = v.account.plansById.get(openPayment.plan_id);
+    blocked = html`<div class="note warn"><p>${t.openPaymentExplain(openPlan?.name ?? '', formatMoney(openPayment.amount, openPayment.currency, locale))}</p></div>
+<form method="post" action="/portal/plans/${encodeURIComponent(target.id)}" class="actions">
+${formSecrets(v.csrf, v.actionId)}<input type="hidden" name="replace" value="${openPayment.id}">
+<button type="submit" class="button">${t.replaceAndContinue}</button>
+${canContinue(openPayment, v.now) ? html`<a class="button secondary" href="/portal/payments/${encodeURIComponent(openPayment.id)}">${t.continuePayment}</a>` : ''}
+<a class="button secondary" href="/portal/plans">${t.goBack}</a>
+</form>`;
   }
 
   let button: string;

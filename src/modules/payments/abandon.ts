@@ -1,0 +1,67 @@
+import type { Deps } from '../../deps.ts';
+import type { Payment } from '../../db/types.ts';
+import { AppError } from '../../lib/errors.ts';
+import { GatewayError, type TransactionState } from '../../payments/gateway.ts';
+import * as repo from './payments.repository.ts';
+import { recordGatewayState } from './payments.service.ts';
+
+export type AbandonOutcome =
+  /** Closed at the gateway (or never started there) and marked expired. */
+  | 'abandoned'
+  /** The gateway says it was paid: applied as paid instead; nothing abandoned. */
+  | 'paid'
+  /** Already closed (paid, failed, expired or refunded) before we were asked. */
+  | 'closed';
+
+/**
+ * The customer walks away from a payment they started and did not pay (a plan change), so
+ * it no longer blocks another change. The gateway decides first: a payment it knows is
+ * expired there before we mark it, so it cannot be paid after we said it was abandoned; if
+ * the gateway says it is already paid, it is recorded as paid and nothing is abandoned. A
+ * payment the gateway has never seen (the customer never chose a method on the Snap page)
+ * is marked expired directly; should its page still be paid before the link lapses, the
+ * settlement is recorded and flagged for refund (payments.service.ts), never applied.
+ * A renewal is money owed, not a choice: it cannot be abandoned.
+ */
+export async function abandonPayment(deps: Deps, owner: { projectId: string; endUserId: string }, paymentId: string): Promise<{ outcome: AbandonOutcome; payment: Payment }> {
+  const payment = await repo.findPaymentOfEndUser(deps.db, owner, { id: paymentId });
+  if (!payment) throw new AppError('payment_not_found', `No payment ${paymentId}`);
+  if (payment.status !== 'pending') return { outcome: 'closed', payment };
+  if (payment.purpose === 'renewal') {
+    throw new AppError('plan_change_not_allowed', 'A renewal payment keeps the subscription going; it cannot be abandoned', { reason: 'renewal_due' });
+  }
+
+  let state = await gatewayCall(() => deps.gateway.getStatus(payment.order_id));
+  if (state && state.status !== 'pending') return settle(deps, state, payment);
+  if (state) {
+    try {
+      state = await deps.gateway.expire(payment.order_id);
+    } catch (err) {
+      if (!(err instanceof GatewayError)) throw err;
+      // Refused (it may have settled a moment ago) or unreachable: ask again, and decide on that.
+      state = await gatewayCall(() => deps.gateway.getStatus(payment.order_id));
+    }
+    if (state && state.status !== 'pending') return settle(deps, state, payment);
+    if (state) throw new AppError('payment_gateway_unavailable', 'Midtrans did not close the payment; nothing was changed. Try again in a moment.');
+  }
+  return settle(deps, { orderId: payment.order_id, status: 'expired', gatewayStatus: 'expire', grossAmount: payment.amount, currency: payment.currency }, payment);
+}
+
+async function settle(deps: Deps, state: TransactionState, payment: Payment): Promise<{ outcome: AbandonOutcome; payment: Payment }> {
+  const recorded = await recordGatewayState(deps, state);
+  const after = recorded.payment ?? payment;
+  if (after.status === 'paid' || after.status === 'refunded') return { outcome: 'paid', payment: after };
+  return { outcome: after.status === 'pending' ? 'closed' : 'abandoned', payment: after };
+}
+
+/** A gateway that cannot answer leaves the payment as it is, with a clear 503. */
+async function gatewayCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof GatewayError && err.code === 'gateway_unavailable') {
+      throw new AppError('payment_gateway_unavailable', 'Midtrans could not be reached; nothing was changed. Try again in a moment.');
+    }
+    throw err;
+  }
+}
