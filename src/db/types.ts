@@ -49,6 +49,13 @@ export interface ProjectsTable {
   updated_at: Timestamp;
 }
 
+export interface PlanText {
+  name?: string;
+  description?: string;
+  features?: string[];
+}
+export type PlanTranslations = Partial<Record<Locale, PlanText>>;
+
 export interface PlansTable {
   id: string;
   project_id: string;
@@ -59,6 +66,8 @@ export interface PlansTable {
   currency: string;
   interval: PlanInterval;
   features: Json<string[]>;
+  /** Customer-facing text per language; missing parts fall back to the fields above (migration 0013). */
+  translations: ColumnType<PlanTranslations, string | undefined, string>;
   sort_order: number;
   is_default: boolean;
   archived_at: Timestamp | null;

@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const PLAN_KEYS = ['archived', 'code', 'created_at', 'currency', 'description', 'features', 'id', 'interval', 'is_default', 'name', 'price', 'sort_order'];
+const PLAN_KEYS = ['archived', 'code', 'created_at', 'currency', 'description', 'features', 'id', 'interval', 'is_default', 'name', 'price', 'sort_order', 'translations'];
 const UNKNOWN_PROJECT = 'prj_AAAAAAAAAAAAAAAAAAAAAA';
 const UNKNOWN_PLAN = 'plan_AAAAAAAAAAAAAAAAAAAAAA';
 

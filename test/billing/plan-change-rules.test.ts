@@ -7,7 +7,7 @@ const at = (iso: string) => new Date(iso);
 function plan(code: string, price: number, interval: 'month' | 'year' = 'month'): Plan {
   return {
     id: `plan_${code}`, project_id: 'prj_1', code, name: code[0]!.toUpperCase() + code.slice(1), description: '', price,
-    currency: 'IDR', interval, features: [], sort_order: 0, is_default: false, archived_at: null, created_at: at('2026-01-01T00:00:00Z'), updated_at: at('2026-01-01T00:00:00Z'),
+    currency: 'IDR', interval, features: [], translations: {}, sort_order: 0, is_default: false, archived_at: null, created_at: at('2026-01-01T00:00:00Z'), updated_at: at('2026-01-01T00:00:00Z'),
   };
 }
 

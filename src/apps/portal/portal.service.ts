@@ -1,9 +1,10 @@
 import type { Deps } from '../../deps.ts';
-import type { Payment, Plan, Subscription } from '../../db/types.ts';
+import type { Locale, Payment, Plan, Subscription } from '../../db/types.ts';
 import { AppError } from '../../lib/errors.ts';
 import * as payments from '../../modules/payments/payments.repository.ts';
 import { recordGatewayState } from '../../modules/payments/payments.service.ts';
 import { listPlans } from '../../modules/plans/plans.repository.ts';
+import { planInLocale } from '../../modules/plans/plans.service.ts';
 import { annualised } from '../../modules/subscriptions/plan-change.ts';
 import { findSubscriptionOfEndUser } from '../../modules/subscriptions/subscriptions.repository.ts';
 import type { Messages } from './i18n/messages.ts';
@@ -32,11 +33,16 @@ export interface AccountState {
   status: DisplayStatus;
 }
 
-export async function loadAccount(deps: Deps, owner: Owner): Promise<AccountState> {
-  const [subscription, plans] = await Promise.all([
+/**
+ * What the pages read about the session's customer. Plans come in the reader's language
+ * (their translation where the integrator gave one, the plan's own text elsewhere).
+ */
+export async function loadAccount(deps: Deps, owner: Owner, locale: Locale): Promise<AccountState> {
+  const [subscription, stored] = await Promise.all([
     findSubscriptionOfEndUser(deps.db, owner.projectId, owner.endUserId),
     listPlans(deps.db, owner.projectId, { includeArchived: true }),
   ]);
+  const plans = stored.map((p) => planInLocale(p, locale));
   const openPayment = subscription ? await payments.findOpenPayment(deps.db, subscription.id) : undefined;
   const plansById = new Map(plans.map((p) => [p.id, p]));
   const live = subscription && (subscription.status === 'active' || subscription.status === 'past_due');

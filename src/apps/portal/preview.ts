@@ -1,3 +1,4 @@
+import { planInLocale } from '../../modules/plans/plans.service.ts';
 import type { Locale, Payment, Plan, Subscription } from '../../db/types.ts';
 import type { ThemeStyle } from '../../theme/css.ts';
 import type { SafeHtml } from '../../web/html.ts';
@@ -40,6 +41,7 @@ function samplePlans(projectId: string, now: Date): Plan[] {
     currency: 'IDR',
     interval: 'month',
     features,
+    translations: {},
     sort_order: sort,
     is_default: price === 0,
     archived_at: null,
@@ -51,7 +53,7 @@ function samplePlans(projectId: string, now: Date): Plan[] {
 
 export function renderPreviewPage(input: PreviewInput): SafeHtml {
   const t = messagesFor(input.locale);
-  const plans = input.plans.length ? input.plans : samplePlans('prj_preview', input.now);
+  const plans = (input.plans.length ? input.plans : samplePlans('prj_preview', input.now)).map((p) => planInLocale(p, input.locale));
   // The customer is on the cheapest paid plan (or the only one), so the plans page shows both directions.
   const current = plans.find((p) => p.price > 0) ?? plans[0]!;
   const periodStart = new Date(input.now.getTime() - 10 * DAY);

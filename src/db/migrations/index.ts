@@ -11,6 +11,7 @@ import * as m0009 from './0009_branding.ts';
 import * as m0010 from './0010_key_rotation_and_time_zone.ts';
 import * as m0011 from './0011_payment_instructions.ts';
 import * as m0012 from './0012_saved_card_display.ts';
+import * as m0013 from './0013_plan_translations.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0010_key_rotation_and_time_zone': m0010,
   '0011_payment_instructions': m0011,
   '0012_saved_card_display': m0012,
+  '0013_plan_translations': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

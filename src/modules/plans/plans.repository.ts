@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import type { Plan } from '../../db/types.ts';
+import type { Plan, PlanTranslations } from '../../db/types.ts';
 
 export interface PlanInsert {
   id: string;
@@ -11,6 +11,7 @@ export interface PlanInsert {
   currency: string;
   interval: 'month' | 'year';
   features: string[];
+  translations: PlanTranslations;
   sortOrder: number;
   isDefault: boolean;
   now: Date;
@@ -30,6 +31,7 @@ export async function insertPlan(db: Db, p: PlanInsert): Promise<Plan | undefine
       currency: p.currency,
       interval: p.interval,
       features: JSON.stringify(p.features),
+      translations: JSON.stringify(p.translations),
       sort_order: p.sortOrder,
       is_default: p.isDefault,
       created_at: p.now,
@@ -64,6 +66,7 @@ export interface PlanChanges {
   name?: string;
   description?: string;
   features?: string[];
+  translations?: PlanTranslations;
   sortOrder?: number;
   isDefault?: boolean;
   archivedAt?: Date | null;
@@ -76,6 +79,7 @@ export async function updatePlan(db: Db, projectId: string, planId: string, c: P
       ...(c.name !== undefined && { name: c.name }),
       ...(c.description !== undefined && { description: c.description }),
       ...(c.features !== undefined && { features: JSON.stringify(c.features) }),
+      ...(c.translations !== undefined && { translations: JSON.stringify(c.translations) }),
       ...(c.sortOrder !== undefined && { sort_order: c.sortOrder }),
       ...(c.isDefault !== undefined && { is_default: c.isDefault }),
       ...(c.archivedAt !== undefined && { archived_at: c.archivedAt }),

@@ -8,6 +8,19 @@ const Features = Type.Array(Type.String({ minLength: 1, maxLength: 120 }), {
   maxItems: 30,
   examples: [['Unlimited notes', 'Priority support']],
 });
+const PlanText = Type.Object(
+  { name: Type.Optional(PlanName), description: Type.Optional(Description), features: Type.Optional(Features) },
+  { additionalProperties: false },
+);
+const Translations = Type.Object(
+  { en: Type.Optional(PlanText), id: Type.Optional(PlanText) },
+  {
+    additionalProperties: false,
+    description:
+      "The plan's name, description and features in another language (`en` English, `id` Bahasa Indonesia). The portal shows the customer's language and falls back to the plan's own text for anything left out. On update, replaces the whole object (`{}` removes them all).",
+    examples: [{ id: { name: 'Pro', description: 'Untuk tim yang berkembang', features: ['Catatan tanpa batas', 'Dukungan prioritas'] } }],
+  },
+);
 const SortOrder = Type.Integer({ minimum: -1000, maximum: 1000 });
 const IsDefault = Type.Boolean({ description: 'New end users start on this plan. Only a free plan can be the default.' });
 
@@ -29,6 +42,7 @@ export const CreatePlanBody = Type.Object(
     currency: Type.Optional(StringEnum(['IDR'] as const)),
     description: Type.Optional(Description),
     features: Type.Optional(Features),
+    translations: Type.Optional(Translations),
     sort_order: Type.Optional(SortOrder),
     is_default: Type.Optional(IsDefault),
   },
@@ -44,6 +58,7 @@ export const UpdatePlanBody = Type.Object(
     name: Type.Optional(PlanName),
     description: Type.Optional(Description),
     features: Type.Optional(Features),
+    translations: Type.Optional(Translations),
     sort_order: Type.Optional(SortOrder),
     is_default: Type.Optional(IsDefault),
     archived: Type.Optional(
@@ -79,6 +94,7 @@ export const PlanResponse = Type.Object(
     currency: Type.String(),
     interval: Type.String(),
     features: Type.Array(Type.String()),
+    translations: Translations,
     sort_order: Type.Integer(),
     is_default: Type.Boolean(),
     archived: Type.Boolean(),
@@ -97,6 +113,7 @@ function planExample() {
     currency: 'IDR',
     interval: 'month',
     features: ['Unlimited notes', 'Priority support'],
+    translations: { id: { description: 'Untuk tim yang berkembang', features: ['Catatan tanpa batas', 'Dukungan prioritas'] } },
     sort_order: 1,
     is_default: false,
     archived: false,

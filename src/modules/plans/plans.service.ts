@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import type { Plan } from '../../db/types.ts';
+import type { Locale, Plan } from '../../db/types.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordEvent } from '../events/events.repository.ts';
@@ -38,6 +38,7 @@ export async function createPlan(db: Db, projectId: string, input: CreatePlanBod
       currency,
       interval: input.interval,
       features: input.features ?? [],
+      translations: input.translations ?? {},
       sortOrder: input.sort_order ?? 0,
       isDefault,
       now,
@@ -72,6 +73,7 @@ export async function updatePlan(db: Db, projectId: string, planId: string, inpu
         name: input.name,
         description: input.description,
         features: input.features,
+        translations: input.translations,
         sortOrder: input.sort_order,
         isDefault,
         archivedAt: input.archived === undefined ? undefined : input.archived ? (current.archived_at ?? now) : null,
@@ -118,9 +120,17 @@ export function toPlanResponse(p: Plan): PlanResponse {
     currency: p.currency,
     interval: p.interval,
     features: p.features,
+    translations: p.translations,
     sort_order: p.sort_order,
     is_default: p.is_default,
     archived: p.archived_at !== null,
     created_at: p.created_at.toISOString(),
   };
+}
+
+/** The plan as a reader of `locale` sees it: its translation where there is one, its own text elsewhere. */
+export function planInLocale<P extends Pick<Plan, 'name' | 'description' | 'features' | 'translations'>>(plan: P, locale: Locale): P {
+  const text = plan.translations?.[locale];
+  if (!text) return plan;
+  return { ...plan, name: text.name ?? plan.name, description: text.description ?? plan.description, features: text.features ?? plan.features };
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../../deps.ts';
-import type { Plan } from '../../../db/types.ts';
+import type { Plan, PlanText, PlanTranslations } from '../../../db/types.ts';
 import { AppError } from '../../../lib/errors.ts';
 import { fieldErrors } from '../../../http/validation.ts';
 import { can } from '../../../modules/accounts/roles.ts';
@@ -33,18 +33,53 @@ const PlanFormBody = Type.Object(
     name: Type.String({ maxLength: 500 }),
     description: Type.String({ maxLength: 5000 }),
     features: Type.String({ maxLength: 20_000 }),
+    id_name: Type.Optional(Type.String({ maxLength: 500 })),
+    id_description: Type.Optional(Type.String({ maxLength: 5000 })),
+    id_features: Type.Optional(Type.String({ maxLength: 20_000 })),
     is_default: Type.Optional(Type.Literal('on')),
   },
   { additionalProperties: false },
 );
 
-const EMPTY: PlanForm = { code: '', name: '', price: '', interval: 'month', description: '', features: '', is_default: false };
+const EMPTY: PlanForm = { code: '', name: '', price: '', interval: 'month', description: '', features: '', id_name: '', id_description: '', id_features: '', is_default: false };
 
 function formOf(p: Plan): PlanForm {
-  return { code: p.code, name: p.name, price: String(p.price), interval: p.interval, description: p.description, features: p.features.join('\n'), is_default: p.is_default };
+  const id = p.translations.id ?? {};
+  return {
+    code: p.code,
+    name: p.name,
+    price: String(p.price),
+    interval: p.interval,
+    description: p.description,
+    features: p.features.join('\n'),
+    id_name: id.name ?? '',
+    id_description: id.description ?? '',
+    id_features: (id.features ?? []).join('\n'),
+    is_default: p.is_default,
+  };
 }
 
 const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+
+/** Errors by form field: top-level ones by name, the Indonesian ones as `translations.id.<field>`. */
+function planErrors(schema: object, body: unknown): Record<string, string> {
+  const { translations: _, ...errors } = fieldErrors(schema, body);
+  for (const [path, message] of Object.entries(fieldErrors(schema, body, { nested: true }))) {
+    const field = /^translations\.id\.(name|description|features)/.exec(path)?.[0];
+    if (field) errors[field] ??= message;
+  }
+  return errors;
+}
+
+/** The Indonesian fields as the admin API's `translations` (empty fields left out). */
+function translationsOf(f: { id_name?: string | undefined; id_description?: string | undefined; id_features?: string | undefined }): PlanTranslations {
+  const id: PlanText = {};
+  if (f.id_name?.trim()) id.name = f.id_name.trim();
+  if (f.id_description?.trim()) id.description = f.id_description.trim();
+  const features = lines(f.id_features ?? '');
+  if (features.length) id.features = features;
+  return Object.keys(id).length ? { id } : {};
+}
 
 /**
  * Plans, through the same service and schemas as the admin API: list with subscriber
@@ -93,7 +128,18 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     app.post('/projects/:projectId/plans/new', { onRequest: sameOrigin, preHandler: edit, schema: { params: ProjectParams, body: PlanFormBody, hide: true } }, async (request, reply) => {
       const ctx = dashboardContext(request);
       const f = request.body;
-      const form: PlanForm = { code: f.code ?? '', name: f.name, price: f.price ?? '', interval: f.interval ?? '', description: f.description, features: f.features, is_default: f.is_default === 'on' };
+      const form: PlanForm = {
+        code: f.code ?? '',
+        name: f.name,
+        price: f.price ?? '',
+        interval: f.interval ?? '',
+        description: f.description,
+        features: f.features,
+        id_name: f.id_name ?? '',
+        id_description: f.id_description ?? '',
+        id_features: f.id_features ?? '',
+        is_default: f.is_default === 'on',
+      };
       const price = form.price.trim();
       const body = {
         code: form.code.trim(),
@@ -102,9 +148,10 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         interval: form.interval,
         description: form.description.trim(),
         features: lines(form.features),
+        translations: translationsOf(form),
         is_default: form.is_default,
       };
-      const errors = fieldErrors(CreatePlanBody, body);
+      const errors = planErrors(CreatePlanBody, body);
       if (Object.keys(errors).length) return renderForm(request, reply, { form, errors }, 400);
       return save(request, reply, undefined, form, async () => {
         const { project: p } = projectAccess(request);
@@ -125,14 +172,14 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const plan = await findPlan(deps.db, p.id, request.params.planId);
       if (!plan) throw new AppError('not_found', 'No such plan');
       const f = request.body;
-      const form: PlanForm = { ...formOf(plan), name: f.name, description: f.description, features: f.features };
-      const body = { name: f.name.trim(), description: f.description.trim(), features: lines(f.features) };
-      const errors = fieldErrors(UpdatePlanBody, body);
+      const form: PlanForm = { ...formOf(plan), name: f.name, description: f.description, features: f.features, id_name: f.id_name ?? '', id_description: f.id_description ?? '', id_features: f.id_features ?? '' };
+      const body = { name: f.name.trim(), description: f.description.trim(), features: lines(f.features), translations: translationsOf(f) };
+      const errors = planErrors(UpdatePlanBody, body);
       if (Object.keys(errors).length) return renderForm(request, reply, { plan, form, errors }, 400);
       return save(request, reply, plan, form, async () => {
         await updatePlan(deps.db, p.id, plan.id, body, ctx.now);
         const changes = Object.fromEntries(
-          (['name', 'description', 'features'] as const).filter((k) => JSON.stringify(plan[k]) !== JSON.stringify(body[k])).map((k) => [k, { old: plan[k], new: body[k] }]),
+          (['name', 'description', 'features', 'translations'] as const).filter((k) => JSON.stringify(plan[k]) !== JSON.stringify(body[k])).map((k) => [k, { old: plan[k], new: body[k] }]),
         );
         await recordAudit(deps.db, { actorUserId: ctx.user.id, projectId: p.id, action: 'plan.updated', subjectId: plan.id, ip: request.ip, data: { changes }, now: ctx.now });
       });

@@ -53,6 +53,9 @@ export interface PlanForm {
   interval: string;
   description: string;
   features: string;
+  id_name: string;
+  id_description: string;
+  id_features: string;
   is_default: boolean;
 }
 
@@ -87,6 +90,11 @@ ${field({
 ${field({ name: 'name', label: t.planName, error: v.errors.name, control: (a) => html`<input type="text" ${a} value="${f.name}" maxlength="60" required>` })}
 ${field({ name: 'description', label: t.planDescription, error: v.errors.description, control: (a) => html`<textarea ${a} rows="2" maxlength="500">${f.description}</textarea>` })}
 ${field({ name: 'features', label: t.planFeatures, hint: t.planFeaturesHelp, error: v.errors.features, control: (a) => html`<textarea ${a} rows="5">${f.features}</textarea>` })}
+<fieldset><legend>${t.planTranslation}</legend><p class="hint">${t.planTranslationHelp}</p>
+${field({ name: 'id_name', label: t.planNameId, error: v.errors['translations.id.name'], control: (a) => html`<input type="text" ${a} value="${f.id_name}" maxlength="60" lang="id">` })}
+${field({ name: 'id_description', label: t.planDescriptionId, error: v.errors['translations.id.description'], control: (a) => html`<textarea ${a} rows="2" maxlength="500" lang="id">${f.id_description}</textarea>` })}
+${field({ name: 'id_features', label: t.planFeaturesId, hint: t.planFeaturesHelp, error: v.errors['translations.id.features'], control: (a) => html`<textarea ${a} rows="5" lang="id">${f.id_features}</textarea>` })}
+</fieldset>
 ${v.plan ? '' : html`<div class="field"><div class="choice"><input type="checkbox" id="is_default" name="is_default" value="on"${f.is_default ? html` checked` : ''}><label for="is_default">${t.planDefault}</label></div>${v.errors.is_default ? html`<span class="field-error">${v.errors.is_default}</span>` : ''}</div>`}
 <button type="submit" class="button">${v.plan ? t.save : t.createPlan}</button>
 </form>`,

@@ -54,7 +54,7 @@ export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
 
       await session(request);
       const ctx = portalContext(request);
-      const [account, recent] = await Promise.all([loadAccount(deps, ctx.owner), recentPayments(deps, ctx.owner, 3)]);
+      const [account, recent] = await Promise.all([loadAccount(deps, ctx.owner, ctx.locale), recentPayments(deps, ctx.owner, 3)]);
       const noticeText = ownEntry(ctx.t.notices, query.notice);
       return sendSessionPage(
         reply,

@@ -21,7 +21,7 @@ export function paymentRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const page = request.query.page ?? 1;
       const [rows, account] = await Promise.all([
         recentPayments(deps, ctx.owner, HISTORY_PAGE_SIZE + 1, (page - 1) * HISTORY_PAGE_SIZE),
-        loadAccount(deps, ctx.owner),
+        loadAccount(deps, ctx.owner, ctx.locale),
       ]);
       return sendSessionPage(
         reply,
@@ -86,7 +86,7 @@ export function paymentRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const ctx = portalContext(request);
       const stored = await paymentOf(deps, ctx.owner, { id: request.params.paymentId });
       const payment = await refreshPendingPayment(deps, stored);
-      const account = await loadAccount(deps, ctx.owner);
+      const account = await loadAccount(deps, ctx.owner, ctx.locale);
       return sendSessionPage(
         reply,
         ctx,

@@ -21,13 +21,13 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/plans', { preHandler: session, schema: { hide: true } }, async (request, reply) => {
       const ctx = portalContext(request);
-      const account = await loadAccount(deps, ctx.owner);
+      const account = await loadAccount(deps, ctx.owner, ctx.locale);
       return sendSessionPage(reply, ctx, plansPage({ chrome: chromeFor(ctx, 'plans'), now: ctx.now, account }));
     });
 
     app.get('/plans/:planId', { preHandler: session, schema: { params: PlanParams, hide: true } }, async (request, reply) => {
       const ctx = portalContext(request);
-      const account = await loadAccount(deps, ctx.owner);
+      const account = await loadAccount(deps, ctx.owner, ctx.locale);
       const target = offeredTarget(account, request.params.planId);
       const quote = await previewPlanChange(deps, { ...ctx.owner, planId: target.id, source: 'portal' });
       return sendSessionPage(
@@ -53,7 +53,7 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           ctx,
           request.body.action_id,
           async () => {
-            const account = await loadAccount(deps, ctx.owner);
+            const account = await loadAccount(deps, ctx.owner, ctx.locale);
             const target = offeredTarget(account, planId);
             // "Cancel the open payment and continue": the open payment goes first (closed at
             // the gateway); if it turns out to be paid, the customer sees that instead.
@@ -94,7 +94,7 @@ function refusal(reason: 'cancel_scheduled' | 'archived' | 'already_on_plan'): A
 
 /** A second submission of the same form: show what the first one produced. */
 async function whereTheFirstSubmissionLed(deps: Deps, ctx: PortalContext, planId: string): Promise<string> {
-  const account = await loadAccount(deps, ctx.owner);
+  const account = await loadAccount(deps, ctx.owner, ctx.locale);
   if (account.openPayment?.plan_id === planId) return `/portal/payments/${encodeURIComponent(account.openPayment.id)}`;
   if (account.subscription?.scheduled_plan_id === planId) return '/portal?notice=downgrade_scheduled';
   if (account.current?.id === planId) return '/portal?notice=plan_changed';

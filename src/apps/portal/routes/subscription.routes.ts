@@ -21,7 +21,7 @@ export function subscriptionRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/cancel', { preHandler: session, schema: { hide: true } }, async (request, reply) => {
       const ctx = portalContext(request);
-      const account = await loadAccount(deps, ctx.owner);
+      const account = await loadAccount(deps, ctx.owner, ctx.locale);
       const sub = account.subscription;
       if (!sub || !account.current || sub.cancel_at_period_end || whyNotCancel(sub, account.current)) return reply.code(303).header('location', '/portal').send();
       return sendSessionPage(
