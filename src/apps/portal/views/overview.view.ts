@@ -40,13 +40,15 @@ function currentPlanCard(v: OverviewView): SafeHtml {
     ? html`<div class="plan-head"><p class="plan-name">${current.name}</p><p class="price">${price(current.price, current.currency, current.interval, locale, t)}</p></div>`
     : html`<p class="lead">${status === 'canceled' ? t.canceledNote : status === 'pending_payment' || status === 'incomplete' ? t.incompleteNote : t.noPlan}</p>`;
 
-  const badges = [statusBadge(status, t)];
+  // A scheduled cancel: the badge says the same date as the banner below ("Ends on …").
+  const cancelsOn = sub?.cancel_at_period_end && periodEnd ? formatDate(periodEnd, locale) : null;
+  const badges = [statusBadge(status, t, status === 'cancel_scheduled' && cancelsOn ? t.endsOn(cancelsOn) : undefined)];
   if (open && status !== 'pending_payment') badges.push(statusBadge('pending_payment', t));
 
   let when: SafeHtml | '' = '';
   if (sub && current && periodEnd) {
     if (sub.status === 'past_due') when = ''; // the past-due note says what is owed and until when
-    else if (sub.cancel_at_period_end) when = html`<p>${t.endsOn(formatDate(periodEnd, locale))}</p>`;
+    else if (sub.cancel_at_period_end) when = ''; // the badge and the resume banner both say when it ends
     else if (scheduled) when = ''; // the scheduled-change note says what happens at the period end
     else if (current.price === 0) when = html`<p class="muted">${t.freeNoRenewal}</p>`;
     else when = html`<p>${t.renewsOn(formatDate(periodEnd, locale))}</p>`;
@@ -72,8 +74,8 @@ ${href ? html`<p><a class="button small" href="${href}">${renewal ? t.payNowShor
 <form method="post" action="/portal/scheduled-change/withdraw">${formSecrets(v.csrf, v.actionId())}
 <button type="submit" class="button secondary small">${t.withdrawChange}</button></form></div>`);
   }
-  if (sub && sub.cancel_at_period_end && periodEnd) {
-    notes.push(html`<div class="note warn"><p>${t.cancelScheduledNote(formatDate(periodEnd, locale))}</p>
+  if (sub && cancelsOn) {
+    notes.push(html`<div class="note warn"><p>${t.cancelScheduledNote(cancelsOn)}</p>
 <form method="post" action="/portal/resume">${formSecrets(v.csrf, v.actionId())}
 <button type="submit" class="button small">${t.resumeSubscription}</button></form></div>`);
   }
@@ -86,7 +88,7 @@ ${planLine}
 ${when}
 ${notes}
 <div class="actions">
-<a class="button" href="/portal/plans">${current ? t.changePlan : t.choosePlan}</a>
+<a class="button${cancelsOn ? ' secondary' : ''}" href="/portal/plans">${current ? t.changePlan : t.choosePlan}</a>
 ${canCancel ? html`<a class="button secondary" href="/portal/cancel">${t.cancelSubscription}</a>` : ''}
 </div>
 </section>`;

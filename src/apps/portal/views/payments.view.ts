@@ -3,7 +3,7 @@ import { formatDateTime, formatMoney } from '../../../web/format.ts';
 import type { Messages } from '../i18n/messages.ts';
 import { canContinue, describePayment } from '../portal.service.ts';
 import { date, money } from '../../../web/components.ts';
-import { paymentBadge } from './components.ts';
+import { paymentBadge, paymentDisplayStatus } from './components.ts';
 import { html, safeUrl, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
@@ -12,10 +12,10 @@ export function methodLabel(method: string | null, t: Messages): SafeHtml {
   return html`${t.methods[method] ?? method}`;
 }
 
-/** ready · processing · paid · failed · expired · refunded: what the page says about a payment. */
+/** ready · processing · paid · failed · canceled · expired · refunded: what the page says about a payment. */
 export function paymentPhase(payment: Payment): string {
   if (payment.status === 'pending') return payment.payment_method ? 'processing' : 'ready';
-  return payment.status;
+  return paymentDisplayStatus(payment);
 }
 
 export interface PaymentView {
