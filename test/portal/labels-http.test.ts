@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentStatusColumn } from '../../src/db/types.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
+import { insertClosedPayment } from './support/closed-payments.ts';
 import { formFields, PortalClient } from './support/portal-client.ts';
 
 /**
@@ -29,35 +30,9 @@ async function open(user: string, extra: Record<string, unknown> = {}) {
   return { client, endUserId: user_.id, subscriptionId: sub.id };
 }
 
-let seq = 0;
-/** A closed payment as the gateway left it, `daysAgo` days before now. */
-async function payment(owner: { endUserId: string; subscriptionId: string }, status: PaymentStatusColumn, gatewayStatus: string | null, daysAgo: number, amount: number) {
-  const now = t.clock.now().getTime();
-  const id = `pay_label_${++seq}`;
-  await t.database.db
-    .insertInto('payments')
-    .values({
-      id,
-      project_id: project.id,
-      subscription_id: owner.subscriptionId,
-      end_user_id: owner.endUserId,
-      purpose: 'upgrade',
-      plan_id: project.plans.pro!.id,
-      description: 'Pro',
-      amount,
-      currency: 'IDR',
-      item_details: '[]',
-      status,
-      gateway_status: gatewayStatus,
-      order_id: id,
-      gateway: 'midtrans',
-      expires_at: new Date(now - daysAgo * 86_400_000 + 3_600_000),
-      created_at: new Date(now - daysAgo * 86_400_000),
-      updated_at: new Date(now),
-    })
-    .execute();
-  return id;
-}
+/** A closed payment of `owner`, `daysAgo` days ago. */
+const payment = (owner: { endUserId: string; subscriptionId: string }, status: PaymentStatusColumn, gatewayStatus: string | null, daysAgo: number, amount: number) =>
+  insertClosedPayment(t, project, owner, { status, gatewayStatus, daysAgo, amount });
 
 const badgeOf = (html: string, label: string) => new RegExp(`<span class="badge badge-(\\w+)"><svg[^>]*>.*?</svg>${label}</span>`).exec(html)?.[1];
 

@@ -98,11 +98,11 @@ function recentPaymentsCard(v: OverviewView): SafeHtml {
   const { t, locale } = v.chrome;
   if (v.recent.length === 0) return html``;
   const rows = v.recent.map(
-    (p) => html`<tr><td>${date(p.created_at, locale)}</td><td>${describePayment(p, v.account.plansById, t)}</td><td class="num">${money(p.amount, p.currency, locale)}</td><td>${paymentBadge(p, t)}</td></tr>`,
+    (p) => html`<tr><td data-label="${t.date}">${date(p.created_at, locale)}</td><td data-label="${t.description}">${describePayment(p, v.account.plansById, t)}</td><td class="num" data-label="${t.amount}">${money(p.amount, p.currency, locale)}</td><td data-label="${t.status}">${paymentBadge(p, t)}</td></tr>`,
   );
   return html`<section class="card" aria-labelledby="recent-title">
 <h2 id="recent-title">${t.recentPayments}</h2>
-<div class="table-wrap"><table>
+<div class="table-wrap"><table class="records">
 <thead><tr><th scope="col">${t.date}</th><th scope="col">${t.description}</th><th scope="col" class="num">${t.amount}</th><th scope="col">${t.status}</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>
