@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentStatusColumn } from '../../src/db/types.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { createProject, createSession, type TestProject } from '../support/factories.ts';
+import { createProject, type TestProject } from '../support/factories.ts';
 import { insertClosedPayment } from './support/closed-payments.ts';
-import { formFields, PortalClient } from './support/portal-client.ts';
+import { formFields, openPortal } from './support/portal-client.ts';
 
 /**
  * Honest labels: a payment the customer canceled on the gateway's page reads "Canceled"
@@ -19,16 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function open(user: string, extra: Record<string, unknown> = {}) {
-  const minted = await createSession(t.url, project, user, extra);
-  expect(minted.status, minted.text).toBe(200);
-  const client = new PortalClient(t.url, t.deps.config.publicUrl);
-  expect((await client.get(minted.body.portal_url)).status).toBe(303);
-  const db = t.database.db;
-  const user_ = await db.selectFrom('end_users').selectAll().where('project_id', '=', project.id).where('external_id', '=', user).executeTakeFirstOrThrow();
-  const sub = await db.selectFrom('subscriptions').selectAll().where('end_user_id', '=', user_.id).executeTakeFirstOrThrow();
-  return { client, endUserId: user_.id, subscriptionId: sub.id };
-}
+const open = (user: string, extra: Record<string, unknown> = {}) => openPortal(t, project, user, extra);
 
 /** A closed payment of `owner`, `daysAgo` days ago. */
 const payment = (owner: { endUserId: string; subscriptionId: string }, status: PaymentStatusColumn, gatewayStatus: string | null, daysAgo: number, amount: number) =>

@@ -44,16 +44,20 @@ function pages(): Array<[name: string, path: string]> {
   ];
 }
 
+/** How far the page, or any scrolling table inside it, is wider than its box (0 or less: nothing to scroll sideways). */
 async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+  return page.evaluate<number>(`Math.max(
+    document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    ...[...document.querySelectorAll('.table-wrap')].map((wrap) => wrap.scrollWidth - wrap.clientWidth))`);
 }
 
-/** For each body row of `table`: whether each cell is rendered and lies inside the viewport. */
+/** For each body row of `table`: whether each cell, and everything in it, is rendered inside the viewport and the cell. */
 async function cellsInView(page: Page, table: string): Promise<Array<Array<{ label: string; inView: boolean }>>> {
   return page.evaluate(`[...document.querySelectorAll(${JSON.stringify(`${table} tbody tr`)})].map((row) =>
     [...row.cells].map((cell) => {
       const r = cell.getBoundingClientRect();
-      return { label: cell.dataset.label || '', inView: r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= window.innerWidth };
+      const contentFits = cell.scrollWidth <= cell.clientWidth && [...cell.querySelectorAll('*')].every((e) => e.getBoundingClientRect().right <= r.right + 0.5);
+      return { label: cell.dataset.label || '', inView: r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= window.innerWidth && contentFits };
     }))`);
 }
 

@@ -18,6 +18,8 @@ export const en = {
   navPlans: 'Plans',
   navPayments: 'Payment history',
   backToApp: 'Back to app',
+  /** The header's language switch offers the other language, named in itself. */
+  otherLanguage: { locale: 'id', name: 'Bahasa Indonesia' } as { locale: Locale; name: string },
   leavePortal: 'Close billing',
   footer: 'Payments are processed securely by Midtrans.',
   footerSession: 'For your security this billing session lasts 30 minutes.',
@@ -237,6 +239,7 @@ export const id: Messages = {
   navPlans: 'Paket',
   navPayments: 'Riwayat pembayaran',
   backToApp: 'Kembali ke aplikasi',
+  otherLanguage: { locale: 'en', name: 'English' },
   leavePortal: 'Tutup tagihan',
   footer: 'Pembayaran diproses dengan aman oleh Midtrans.',
   footerSession: 'Demi keamanan Anda, sesi tagihan ini berlaku 30 menit.',
