@@ -56,6 +56,10 @@ describe('cancelling an unpaid payment from the portal', () => {
     expect((await paymentById(t, payment.id)).status).toBe('expired');
     const overview = await client.get(res.location!);
     expect(overview.text).toContain('The payment is canceled and nothing was charged.');
+    // In the history it reads Canceled (the customer's choice), not Expired.
+    const history = await client.get('/portal/payments');
+    expect(history.text).toMatch(/badge-neutral[^>]*>(<svg[^]*?<\/svg>)?Canceled/);
+    expect((await paymentById(t, payment.id)).failure_reason).toBe('abandoned by the customer');
 
     const next = await client.get(`/portal/plans/${project.plans.business!.id}`);
     expect(next.text).toContain('Continue to payment');

@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { browserPath } from './find-browser.ts';
 
-/** Debian's Chromium, driven by playwright-core (no downloaded browsers on this machine). */
+/** The machine's Chromium or Chrome (see find-browser.ts), driven by playwright-core (no downloaded browsers). */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: browserPath(),
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -8,6 +8,7 @@ import { registerAssetRoutes } from './http/assets.ts';
 import { portalCsp, portalErrorHandler } from './http/pages.ts';
 import { PORTAL_PREFIX } from './prefix.ts';
 import { entryRoutes } from './routes/entry.routes.ts';
+import { languageRoutes } from './routes/language.routes.ts';
 import { paymentRoutes } from './routes/payments.routes.ts';
 import { planRoutes } from './routes/plans.routes.ts';
 import { subscriptionRoutes } from './routes/subscription.routes.ts';
@@ -37,5 +38,6 @@ export function portalPlugin(deps: Deps): FastifyPluginAsyncTypebox {
     await app.register(planRoutes(deps));
     await app.register(paymentRoutes(deps));
     await app.register(subscriptionRoutes(deps));
+    await app.register(languageRoutes(deps));
   };
 }

@@ -37,6 +37,12 @@ export type CancelForm = Static<typeof CancelForm>;
 export const LeaveForm = Type.Object({ csrf: Csrf }, { additionalProperties: false });
 export type LeaveForm = Static<typeof LeaveForm>;
 
+/** The language switch in the header: the language chosen and the page to come back to. */
+export const LanguageForm = Type.Object(
+  { csrf: Csrf, locale: StringEnum(['en', 'id'] as const), back: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
+
 /** Continuing to another account's link from the "open a different account?" page. */
 export const SwitchForm = Type.Object(
   { csrf: Csrf, session: Type.String({ minLength: 1, maxLength: 200 }), redirect_uri: Type.Optional(Type.String({ maxLength: 2000 })) },

@@ -83,8 +83,17 @@ export function planDirection(current: Plan | undefined, target: Plan): Directio
   return diff > 0 ? 'upgrade' : diff < 0 ? 'downgrade' : 'switch';
 }
 
-export function recentPayments(deps: Deps, owner: Owner, limit: number, offset = 0): Promise<Payment[]> {
+/** Every payment, newest first: the payment history. */
+export function paymentHistory(deps: Deps, owner: Owner, limit: number, offset: number): Promise<Payment[]> {
   return payments.listPaymentsOfEndUser(deps.db, owner.projectId, owner.endUserId, limit, offset);
+}
+
+/**
+ * The overview's "Recent payments": what was paid, refunded or is still open. Attempts that
+ * failed, were canceled or expired took no money; they stay in the history only.
+ */
+export function recentPayments(deps: Deps, owner: Owner, limit: number): Promise<Payment[]> {
+  return payments.listPaymentsOfEndUser(deps.db, owner.projectId, owner.endUserId, limit, 0, ['failed', 'expired']);
 }
 
 export async function paymentOf(deps: Deps, owner: Owner, by: { id: string } | { orderId: string }): Promise<Payment> {

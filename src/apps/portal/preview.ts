@@ -125,7 +125,7 @@ export function renderPreviewPage(input: PreviewInput): SafeHtml {
     locale: input.locale,
     theme: input.theme,
     projectName: input.projectName,
-    session: { csrf: 'preview', hasApp: true },
+    session: { csrf: 'preview', hasApp: true, path: '/portal' },
     ...(section && { section }),
   });
   switch (input.page) {

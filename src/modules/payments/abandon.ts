@@ -5,6 +5,9 @@ import { GatewayError, type TransactionState } from '../../payments/gateway.ts';
 import * as repo from './payments.repository.ts';
 import { recordGatewayState } from './payments.service.ts';
 
+/** `failure_reason` of a payment the customer abandoned: the portal labels it "Canceled". */
+export const ABANDONED = 'abandoned by the customer';
+
 export type AbandonOutcome =
   /** Closed at the gateway (or never started there) and marked expired. */
   | 'abandoned'
@@ -51,7 +54,9 @@ async function settle(deps: Deps, state: TransactionState, payment: Payment): Pr
   const recorded = await recordGatewayState(deps, state);
   const after = recorded.payment ?? payment;
   if (after.status === 'paid' || after.status === 'refunded') return { outcome: 'paid', payment: after };
-  return { outcome: after.status === 'pending' ? 'closed' : 'abandoned', payment: after };
+  if (recorded.outcome !== 'applied' || after.status === 'pending') return { outcome: 'closed', payment: after };
+  const noted = await repo.updatePaymentProgress(deps.db, after.id, { status: after.status, failureReason: ABANDONED }, deps.clock.now());
+  return { outcome: 'abandoned', payment: noted };
 }
 
 /** A gateway that cannot answer leaves the payment as it is, with a clear 503. */

@@ -168,12 +168,21 @@ export async function claimPaymentsToReconcile(db: Db, now: Date, nextCheckAt: D
     .execute();
 }
 
-export function listPaymentsOfEndUser(db: Db, projectId: string, endUserId: string, limit: number, offset: number): Promise<Payment[]> {
+/** Newest first; `exceptStatuses` leaves out payments in those statuses. */
+export function listPaymentsOfEndUser(
+  db: Db,
+  projectId: string,
+  endUserId: string,
+  limit: number,
+  offset: number,
+  exceptStatuses: readonly PaymentStatusColumn[] = [],
+): Promise<Payment[]> {
   return db
     .selectFrom('payments')
     .selectAll()
     .where('project_id', '=', projectId)
     .where('end_user_id', '=', endUserId)
+    .$if(exceptStatuses.length > 0, (q) => q.where('status', 'not in', exceptStatuses))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)

@@ -189,6 +189,11 @@ export function findSessionForEndedPage(db: Db, by: { secretHash: Buffer } | { i
   return query.executeTakeFirst();
 }
 
+/** The language the reader chose in the portal: it wins over the browser's for the rest of the session. */
+export async function setSessionLocale(db: Db, id: string, locale: Locale): Promise<void> {
+  await db.updateTable('portal_sessions').set({ locale }).where('id', '=', id).where('ended_at', 'is', null).execute();
+}
+
 /** Ends a session ("Back to app"); ending it twice changes nothing. */
 export async function endSession(db: Db, id: string, now: Date): Promise<void> {
   await db.updateTable('portal_sessions').set({ ended_at: now }).where('id', '=', id).where('ended_at', 'is', null).execute();

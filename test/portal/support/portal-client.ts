@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import type { TestApp } from '../../support/app.ts';
+import { createSession, type TestProject } from '../../support/factories.ts';
 
 export interface PortalResponse {
   status: number;
@@ -82,4 +84,22 @@ export function formFields(html: string, action: string): Record<string, string>
   const fields: Record<string, string> = {};
   for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]!] = m[2]!;
   return fields;
+}
+
+/** A client that has opened the portal for `externalId` (minted link, exchanged for the cookie), with who it is. */
+export async function openPortal(
+  t: TestApp,
+  project: TestProject,
+  externalId: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ client: PortalClient; endUserId: string; subscriptionId: string }> {
+  const minted = await createSession(t.url, project, externalId, extra);
+  if (minted.status !== 200) throw new Error(`minting a portal link failed: ${minted.status} ${minted.text}`);
+  const client = new PortalClient(t.url, t.deps.config.publicUrl);
+  const exchange = await client.get(minted.body.portal_url);
+  if (exchange.status !== 303) throw new Error(`exchanging the portal link answered ${exchange.status}`);
+  const db = t.database.db;
+  const user = await db.selectFrom('end_users').select('id').where('project_id', '=', project.id).where('external_id', '=', externalId).executeTakeFirstOrThrow();
+  const sub = await db.selectFrom('subscriptions').select('id').where('end_user_id', '=', user.id).executeTakeFirstOrThrow();
+  return { client, endUserId: user.id, subscriptionId: sub.id };
 }

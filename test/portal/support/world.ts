@@ -25,7 +25,7 @@ export interface World {
   browser: Browser;
   publicUrl: string;
   /** A fresh browser context and page, with request/CSP watching. */
-  newPage(options?: { locale?: string }): Promise<{ context: BrowserContext; page: Page; watch: ReturnType<typeof watchPage> }>;
+  newPage(options?: { locale?: string; viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; page: Page; watch: ReturnType<typeof watchPage> }>;
   /** Opens billing from the integrator app, as its user would ("Manage billing"). */
   openBilling(page: Page, user: string, options?: { locale?: string }): Promise<void>;
   close(): Promise<void>;
@@ -55,7 +55,7 @@ export async function startWorld(options: { projectName?: string; theme?: Record
     browser,
     publicUrl,
     async newPage(o = {}) {
-      const context = await browser.newContext({ locale: o.locale ?? 'en-US', viewport: { width: 1100, height: 800 } });
+      const context = await browser.newContext({ locale: o.locale ?? 'en-US', viewport: o.viewport ?? { width: 1100, height: 800 } });
       const page = await context.newPage();
       return { context, page, watch: watchPage(page, publicUrl) };
     },

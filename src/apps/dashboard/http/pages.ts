@@ -5,6 +5,7 @@ import { buildCsp } from '../../../web/csp.ts';
 import { htmlErrorHandler } from '../../../web/error-page.ts';
 import { html, type SafeHtml } from '../../../web/html.ts';
 import { sendHtml } from '../../../web/page.ts';
+import { safeReturnPath } from '../../../web/return-path.ts';
 import { dashboardMessages } from '../i18n/messages.ts';
 import { DASHBOARD_THEME, layout, type Chrome } from '../views/layout.ts';
 import { csrfTokenFor, currentSession, dashboardContext, localeOf, type DashboardContext } from './session.ts';
@@ -37,7 +38,7 @@ export function anonymousChrome(request: FastifyRequest): Chrome {
 
 /** Only same-app paths may be gone back to (no open redirect through `next` or `back`). */
 export function safeDashboardPath(value: unknown): string {
-  return typeof value === 'string' && /^\/dashboard(?:[/?#][^\\\s]*)?$/.test(value) && !value.startsWith('//') ? value : '/dashboard';
+  return safeReturnPath(value, '/dashboard');
 }
 
 /**

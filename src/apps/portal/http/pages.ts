@@ -35,7 +35,7 @@ export function chromeFor(ctx: PortalContext, section?: Section): Chrome {
     locale: ctx.locale,
     theme: ctx.theme,
     projectName: ctx.session.project_name,
-    session: { csrf: ctx.csrf, hasApp: Boolean(ctx.session.redirect_uri) },
+    session: { csrf: ctx.csrf, hasApp: Boolean(ctx.session.redirect_uri), path: ctx.path },
     ...(section && { section }),
   };
 }

@@ -58,6 +58,8 @@ export interface PortalContext {
   t: Messages;
   theme: ThemeStyle;
   now: Date;
+  /** The page being shown, for the language switch to come back to (a POST's answer: the overview). */
+  path: string;
   /** The authorisation of every query and action: ids from the session, never from the form. */
   owner: { projectId: string; endUserId: string };
 }
@@ -104,6 +106,7 @@ export function requireSession(deps: Deps) {
       t: messagesFor(locale),
       theme: themeStyle(session.theme_config),
       now,
+      path: request.method === 'GET' ? request.url : PORTAL_PREFIX,
       owner: { projectId: session.project_id, endUserId: session.end_user_id },
     });
   };

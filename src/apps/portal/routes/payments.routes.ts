@@ -6,7 +6,7 @@ import { newActionId } from '../../../web/once.ts';
 import { requireCsrfToken, requireSameOrigin } from '../http/csrf.ts';
 import { chromeFor, sendSessionPage } from '../http/pages.ts';
 import { portalContext, requireSession } from '../http/session.ts';
-import { loadAccount, paymentOf, recentPayments, refreshPendingPayment } from '../portal.service.ts';
+import { loadAccount, paymentHistory, paymentOf, refreshPendingPayment } from '../portal.service.ts';
 import { ActionForm, HistoryQuery, PaymentParams, ReturnQuery } from '../portal.schemas.ts';
 import { historyPage, paymentPage, paymentPhase } from '../views/payments.view.ts';
 
@@ -20,7 +20,7 @@ export function paymentRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const ctx = portalContext(request);
       const page = request.query.page ?? 1;
       const [rows, account] = await Promise.all([
-        recentPayments(deps, ctx.owner, HISTORY_PAGE_SIZE + 1, (page - 1) * HISTORY_PAGE_SIZE),
+        paymentHistory(deps, ctx.owner, HISTORY_PAGE_SIZE + 1, (page - 1) * HISTORY_PAGE_SIZE),
         loadAccount(deps, ctx.owner, ctx.locale),
       ]);
       return sendSessionPage(

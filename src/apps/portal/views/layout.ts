@@ -13,13 +13,14 @@ export interface Chrome {
   locale: Locale;
   theme: ThemeStyle;
   projectName: string | undefined;
-  session?: { csrf: string; hasApp: boolean };
+  /** `path`: the page shown, for the language switch to come back to. */
+  session?: { csrf: string; hasApp: boolean; path: string };
   section?: Section;
 }
 
 /**
- * The portal's page frame (web/frame.ts): header with the project's name and "Back to
- * app", section navigation, main, footer.
+ * The portal's page frame (web/frame.ts): header with the project's name, the language
+ * switch and "Back to app", section navigation, main, footer.
  */
 export function layout(chrome: Chrome, title: string, main: SafeHtml): SafeHtml {
   const { t } = chrome;
@@ -33,7 +34,7 @@ export function layout(chrome: Chrome, title: string, main: SafeHtml): SafeHtml 
       header: html`<header class="top">
 <div class="wrap top-inner">
 <p class="brand">${chrome.theme.logoPath ? html`<img class="logo" src="${chrome.theme.logoPath}" alt="">` : ''}<span>${chrome.projectName ?? 'Langgan'}<small>${t.navLabel}</small></span></p>
-${chrome.session ? leaveForm(t, chrome.session) : ''}
+${chrome.session ? html`<div class="top-actions">${languageForm(t, chrome.session)}${leaveForm(t, chrome.session)}</div>` : ''}
 </div>
 ${chrome.session ? navigation(t, chrome.section) : ''}
 </header>`,
@@ -43,7 +44,16 @@ ${chrome.session ? navigation(t, chrome.section) : ''}
   );
 }
 
-function leaveForm(t: Messages, session: { csrf: string; hasApp: boolean }): SafeHtml {
+/** The other language, as a plain form: it works without JavaScript and needs the session's CSRF token. */
+function languageForm(t: Messages, session: NonNullable<Chrome['session']>): SafeHtml {
+  const other = t.otherLanguage;
+  return html`<form method="post" action="/portal/language" class="lang">
+<input type="hidden" name="csrf" value="${session.csrf}"><input type="hidden" name="back" value="${session.path}">
+<button type="submit" name="locale" value="${other.locale}" lang="${other.locale}" class="link-button">${other.name}</button>
+</form>`;
+}
+
+function leaveForm(t: Messages, session: NonNullable<Chrome['session']>): SafeHtml {
   return html`<form method="post" action="/portal/back" class="leave">
 <input type="hidden" name="csrf" value="${session.csrf}">
 <button type="submit" class="button secondary small">${session.hasApp ? html`<span aria-hidden="true">←</span> ${t.backToApp}` : t.leavePortal}</button>

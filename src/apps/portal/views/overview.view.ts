@@ -41,13 +41,15 @@ function currentPlanCard(v: OverviewView): SafeHtml {
     ? html`<div class="plan-head"><p class="plan-name">${current.name}</p><p class="price">${price(current.price, current.currency, current.interval, locale, t)}</p></div>`
     : html`<p class="lead">${status === 'canceled' ? t.canceledNote : status === 'pending_payment' || status === 'incomplete' ? t.incompleteNote : t.noPlan}</p>`;
 
-  const badges = [statusBadge(status, t)];
+  // A scheduled cancel: the badge says the same date as the banner below ("Ends on …").
+  const cancelsOn = sub?.cancel_at_period_end && periodEnd ? formatDate(periodEnd, locale) : null;
+  const badges = [statusBadge(status, t, status === 'cancel_scheduled' && cancelsOn ? t.endsOn(cancelsOn) : undefined)];
   if (open && status !== 'pending_payment') badges.push(statusBadge('pending_payment', t));
 
   let when: SafeHtml | '' = '';
   if (sub && current && periodEnd) {
     if (sub.status === 'past_due') when = ''; // the past-due note says what is owed and until when
-    else if (sub.cancel_at_period_end) when = html`<p>${t.endsOn(formatDate(periodEnd, locale))}</p>`;
+    else if (sub.cancel_at_period_end) when = ''; // the badge and the resume banner both say when it ends
     else if (scheduled) when = ''; // the scheduled-change note says what happens at the period end
     else if (current.price === 0) when = html`<p class="muted">${t.freeNoRenewal}</p>`;
     else when = renewal(v, sub, formatDate(periodEnd, locale));
@@ -77,8 +79,8 @@ function currentPlanCard(v: OverviewView): SafeHtml {
 <form method="post" action="/portal/scheduled-change/withdraw">${formSecrets(v.csrf, v.actionId())}
 <button type="submit" class="button secondary small">${t.withdrawChange}</button></form></div>`);
   }
-  if (sub && sub.cancel_at_period_end && periodEnd) {
-    notes.push(html`<div class="note warn"><p>${t.cancelScheduledNote(formatDate(periodEnd, locale))}</p>
+  if (sub && cancelsOn) {
+    notes.push(html`<div class="note warn"><p>${t.cancelScheduledNote(cancelsOn)}</p>
 <form method="post" action="/portal/resume">${formSecrets(v.csrf, v.actionId())}
 <button type="submit" class="button small">${t.resumeSubscription}</button></form></div>`);
   }
@@ -91,7 +93,7 @@ ${planLine}
 ${when}
 ${notes}
 <div class="actions">
-<a class="button" href="/portal/plans">${current ? t.changePlan : t.choosePlan}</a>
+<a class="button${cancelsOn ? ' secondary' : ''}" href="/portal/plans">${current ? t.changePlan : t.choosePlan}</a>
 ${canCancel ? html`<a class="button secondary" href="/portal/cancel">${t.cancelSubscription}</a>` : ''}
 </div>
 </section>`;
@@ -110,11 +112,11 @@ function recentPaymentsCard(v: OverviewView): SafeHtml {
   const { t, locale } = v.chrome;
   if (v.recent.length === 0) return html``;
   const rows = v.recent.map(
-    (p) => html`<tr><td>${date(p.created_at, locale)}</td><td>${describePayment(p, v.account.plansById, t)}</td><td class="num">${money(p.amount, p.currency, locale)}</td><td>${paymentBadge(p, t)}</td></tr>`,
+    (p) => html`<tr><td data-label="${t.date}">${date(p.created_at, locale)}</td><td data-label="${t.description}">${describePayment(p, v.account.plansById, t)}</td><td class="num" data-label="${t.amount}">${money(p.amount, p.currency, locale)}</td><td data-label="${t.status}">${paymentBadge(p, t)}</td></tr>`,
   );
   return html`<section class="card" aria-labelledby="recent-title">
 <h2 id="recent-title">${t.recentPayments}</h2>
-<div class="table-wrap"><table>
+<div class="table-wrap"><table class="records">
 <thead><tr><th scope="col">${t.date}</th><th scope="col">${t.description}</th><th scope="col" class="num">${t.amount}</th><th scope="col">${t.status}</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>

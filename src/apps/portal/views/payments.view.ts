@@ -4,7 +4,7 @@ import type { Messages } from '../i18n/messages.ts';
 import { canContinue, describePayment } from '../portal.service.ts';
 import { copyable, date, formSecrets, money } from '../../../web/components.ts';
 import type { PaymentInstructions } from '../../../payments/gateway.ts';
-import { paymentBadge } from './components.ts';
+import { paymentBadge, paymentDisplayStatus } from './components.ts';
 import { html, safeUrl, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
@@ -13,10 +13,10 @@ export function methodLabel(method: string | null, t: Messages): SafeHtml {
   return html`${t.methods[method] ?? method}`;
 }
 
-/** ready · processing · paid · failed · expired · refunded: what the page says about a payment. */
+/** ready · processing · paid · failed · canceled · expired · refunded: what the page says about a payment. */
 export function paymentPhase(payment: Payment): string {
   if (payment.status === 'pending') return payment.payment_method ? 'processing' : 'ready';
-  return payment.status;
+  return paymentDisplayStatus(payment);
 }
 
 export interface PaymentView {
@@ -137,11 +137,11 @@ export function historyPage(v: HistoryView): SafeHtml {
       ? html`<br><a href="/portal/payments/${encodeURIComponent(p.id)}" aria-label="${t.continuePaymentFor(description)}">${t.continuePayment}</a>`
       : '';
     return html`<tr>
-<td>${date(p.created_at, locale, true)}</td>
-<td><a href="/portal/payments/${encodeURIComponent(p.id)}">${description}</a></td>
-<td class="num">${money(p.amount, p.currency, locale)}</td>
-<td>${methodLabel(p.payment_method, t)}</td>
-<td>${paymentBadge(p, t)}${continueHere}</td>
+<td data-label="${t.date}">${date(p.created_at, locale, true)}</td>
+<td data-label="${t.description}"><a href="/portal/payments/${encodeURIComponent(p.id)}">${description}</a></td>
+<td class="num" data-label="${t.amount}">${money(p.amount, p.currency, locale)}</td>
+<td data-label="${t.method}">${methodLabel(p.payment_method, t)}</td>
+<td data-label="${t.status}">${paymentBadge(p, t)}${continueHere}</td>
 </tr>`;
   });
   const pager =
@@ -152,7 +152,7 @@ ${v.hasNext ? html`<li><a href="/portal/payments?page=${v.page + 1}" rel="next">
 </ul></nav>`
       : '';
   const table = v.payments.length
-    ? html`<div class="table-wrap" role="region" aria-labelledby="history-caption" tabindex="0"><table class="history">
+    ? html`<div class="table-wrap" role="region" aria-labelledby="history-caption" tabindex="0"><table class="history records">
 <caption id="history-caption">${t.timesInWib}</caption>
 <thead><tr><th scope="col">${t.date}</th><th scope="col">${t.description}</th><th scope="col" class="num">${t.amount}</th><th scope="col">${t.method}</th><th scope="col">${t.status}</th></tr></thead>
 <tbody>${rows}</tbody>

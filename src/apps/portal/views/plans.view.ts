@@ -33,7 +33,7 @@ export function plansPage(v: PlansView): SafeHtml {
       : '';
     return html`<li class="plan${isCurrent ? ' current' : ''}">
 <h2>${plan.name}</h2>
-${isCurrent ? html`<p>${badge('ok', 'check', t.currentBadge)}</p>` : ''}
+${isCurrent ? html`<p class="tag">${badge('ok', 'check', t.currentBadge)}</p>` : ''}
 <p class="price">${price(plan.price, plan.currency, plan.interval, locale, t)}</p>
 ${plan.description ? html`<p class="muted">${plan.description}</p>` : ''}
 ${features}
