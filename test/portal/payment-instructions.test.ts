@@ -5,6 +5,8 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { endUser, paymentById, simulate } from '../support/billing.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { PortalClient } from './support/portal-client.ts';
+import { formatDateTime } from '../../src/web/format.ts';
+import { http } from '../support/http.ts';
 
 /**
  * "How to pay" for a payment that waits on the customer: the gateway's method-specific
@@ -73,4 +75,23 @@ describe('a bank transfer the customer pays later', () => {
       expect(paid.text).not.toContain(va.va_number);
     });
   }
+
+  it("shows every date and deadline in the project's time zone, named (WITA for Makassar)", async () => {
+    const zone = await http(t.url, 'PATCH', `/api/admin/projects/${project.id}`, { admin: true, body: { time_zone: 'Asia/Makassar' } });
+    expect(zone.status, zone.text).toBe(200);
+    const eu = await endUser(t, project, 'wita-user');
+    const change = await changePlan(t.deps, { projectId: project.id, endUserId: eu, planId: project.plans.pro!.id, source: 'portal' });
+    if (change.outcome !== 'payment_required') throw new Error('expected a payment');
+    await simulate(t, change.payment.order_id, { transaction_status: 'pending', payment_type: 'bank_transfer', bank: 'bri' });
+    const stored = await paymentById(t, change.payment.id);
+    const minted = await createSession(t.url, project, 'wita-user');
+    const client = new PortalClient(t.url, t.deps.config.publicUrl);
+    await client.get(minted.body.portal_url);
+    const page = await client.get(`/portal/payments/${change.payment.id}`);
+    const deadline = formatDateTime(stored.expires_at, 'en', 'Asia/Makassar');
+    expect(deadline).toMatch(/ WITA$/);
+    expect(page.text).toContain(deadline);
+    expect(page.text).not.toContain(' WIB<');
+    await http(t.url, 'PATCH', `/api/admin/projects/${project.id}`, { admin: true, body: { time_zone: 'Asia/Jakarta' } });
+  });
 });

@@ -23,6 +23,8 @@ export interface PreviewInput {
   theme: ThemeStyle;
   locale: Locale;
   projectName: string;
+  /** The project's time zone (dates are shown in it, as on the real portal). */
+  timeZone: string;
   /** The project's plans on offer (sample ones when it has none yet). */
   plans: Plan[];
   now: Date;
@@ -123,6 +125,7 @@ export function renderPreviewPage(input: PreviewInput): SafeHtml {
   const chrome = (section?: Chrome['section']): Chrome => ({
     t,
     locale: input.locale,
+    timeZone: input.timeZone,
     theme: input.theme,
     projectName: input.projectName,
     session: { csrf: 'preview', hasApp: true, path: '/portal' },

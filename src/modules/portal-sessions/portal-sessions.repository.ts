@@ -136,6 +136,8 @@ export interface LiveSession {
   project_name: string;
   theme_config: ThemeConfig;
   project_default_locale: Locale;
+  /** The project's IANA zone: every date and deadline in the portal is shown in it. */
+  project_time_zone: string;
 }
 
 /**
@@ -156,6 +158,7 @@ export function findLiveSession(db: Db, secretHash: Buffer, now: Date): Promise<
       'projects.name as project_name',
       'projects.theme_config',
       'projects.default_locale as project_default_locale',
+      'projects.time_zone as project_time_zone',
     ])
     .where('portal_sessions.secret_hash', '=', secretHash)
     .where('portal_sessions.ended_at', 'is', null)

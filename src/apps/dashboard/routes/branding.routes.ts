@@ -102,7 +102,7 @@ export function brandingRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const theme = Object.keys(fields).length ? validPartOf(themeOfFields(fields as BrandingFieldValues, base), base) : base;
       const style = themeStyle(theme, { mode });
       const plans = await listPlans(deps.db, p.id, false);
-      const body = renderPreviewPage({ page, theme: style, locale: ctx.locale, projectName: p.name, plans, now: ctx.now });
+      const body = renderPreviewPage({ page, theme: style, locale: ctx.locale, projectName: p.name, timeZone: p.time_zone, plans, now: ctx.now });
       reply.header('x-frame-options', 'SAMEORIGIN');
       return sendHtml(reply, 200, body, buildCsp({ styleHashes: [style.cspHash], framedBySelf: true }));
     });

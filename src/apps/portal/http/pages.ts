@@ -33,6 +33,7 @@ export function chromeFor(ctx: PortalContext, section?: Section): Chrome {
   return {
     t: ctx.t,
     locale: ctx.locale,
+    timeZone: ctx.timeZone,
     theme: ctx.theme,
     projectName: ctx.session.project_name,
     session: { csrf: ctx.csrf, hasApp: Boolean(ctx.session.redirect_uri), path: ctx.path },

@@ -55,6 +55,8 @@ export interface PortalContext {
   secret: string;
   csrf: string;
   locale: Locale;
+  /** The project's time zone, for every date the pages show. */
+  timeZone: string;
   t: Messages;
   theme: ThemeStyle;
   now: Date;
@@ -104,6 +106,7 @@ export function requireSession(deps: Deps) {
       csrf: csrfTokenFor(secret),
       locale,
       t: messagesFor(locale),
+      timeZone: session.project_time_zone,
       theme: themeStyle(session.theme_config),
       now,
       path: request.method === 'GET' ? request.url : PORTAL_PREFIX,

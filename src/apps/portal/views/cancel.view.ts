@@ -16,7 +16,7 @@ export interface CancelView {
 
 /** Cancellation with a confirmation step and an optional reason (reported to the integrator). */
 export function cancelPage(v: CancelView): SafeHtml {
-  const { t, locale } = v.chrome;
+  const { t, locale, timeZone: tz } = v.chrome;
   const end = v.subscription.current_period_end;
   const atPeriodEnd = v.plan.price > 0 && end !== null && end > v.now;
   const reasons = CANCEL_REASONS.map(
@@ -28,7 +28,7 @@ export function cancelPage(v: CancelView): SafeHtml {
     html`<h1>${t.cancelTitle}</h1>
 <section class="card" aria-labelledby="cancel-what">
 <h2 id="cancel-what">${v.plan.name}</h2>
-<p class="lead">${atPeriodEnd ? t.cancelAtPeriodEnd(v.plan.name, formatDate(end!, locale)) : t.cancelNow(v.plan.name)}</p>
+<p class="lead">${atPeriodEnd ? t.cancelAtPeriodEnd(v.plan.name, formatDate(end!, locale, tz)) : t.cancelNow(v.plan.name)}</p>
 <form method="post" action="/portal/cancel">
 ${formSecrets(v.csrf, v.actionId)}
 <fieldset><legend>${t.reasonLegend}</legend>

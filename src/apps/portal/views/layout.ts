@@ -11,6 +11,8 @@ export type Section = 'overview' | 'plans' | 'payments';
 export interface Chrome {
   t: Messages;
   locale: Locale;
+  /** IANA zone dates are shown in (the project's); WIB when unknown. */
+  timeZone?: string;
   theme: ThemeStyle;
   projectName: string | undefined;
   /** `path`: the page shown, for the language switch to come back to. */

@@ -31,7 +31,7 @@ ${recentPaymentsCard(v)}`,
 }
 
 function currentPlanCard(v: OverviewView): SafeHtml {
-  const { t, locale } = v.chrome;
+  const { t, locale, timeZone: tz } = v.chrome;
   const { subscription: sub, current, scheduled, openPayment, status } = v.account;
   const open = openPayment;
   const openPlan = open ? v.account.plansById.get(open.plan_id) : undefined;
@@ -42,7 +42,7 @@ function currentPlanCard(v: OverviewView): SafeHtml {
     : html`<p class="lead">${status === 'canceled' ? t.canceledNote : status === 'pending_payment' || status === 'incomplete' ? t.incompleteNote : t.noPlan}</p>`;
 
   // A scheduled cancel: the badge says the same date as the banner below ("Ends on …").
-  const cancelsOn = sub?.cancel_at_period_end && periodEnd ? formatDate(periodEnd, locale) : null;
+  const cancelsOn = sub?.cancel_at_period_end && periodEnd ? formatDate(periodEnd, locale, tz) : null;
   const badges = [statusBadge(status, t, status === 'cancel_scheduled' && cancelsOn ? t.endsOn(cancelsOn) : undefined)];
   if (open && status !== 'pending_payment') badges.push(statusBadge('pending_payment', t));
 
@@ -52,14 +52,14 @@ function currentPlanCard(v: OverviewView): SafeHtml {
     else if (sub.cancel_at_period_end) when = ''; // the badge and the resume banner both say when it ends
     else if (scheduled) when = ''; // the scheduled-change note says what happens at the period end
     else if (current.price === 0) when = html`<p class="muted">${t.freeNoRenewal}</p>`;
-    else when = renewal(v, sub, formatDate(periodEnd, locale));
+    else when = renewal(v, sub, formatDate(periodEnd, locale, tz));
   } else if (sub?.status === 'canceled' && sub.canceled_at) {
-    when = html`<p>${t.canceledOn(formatDate(sub.canceled_at, locale))}</p>`;
+    when = html`<p>${t.canceledOn(formatDate(sub.canceled_at, locale, tz))}</p>`;
   }
 
   const notes: SafeHtml[] = [];
   if (sub?.status === 'past_due') {
-    notes.push(html`<div class="note warn"><p>${t.pastDueNote(sub.grace_ends_at ? formatDate(sub.grace_ends_at, locale) : null)}</p></div>`);
+    notes.push(html`<div class="note warn"><p>${t.pastDueNote(sub.grace_ends_at ? formatDate(sub.grace_ends_at, locale, tz) : null)}</p></div>`);
   }
   if (open && openPlan) {
     const href = canContinue(open, v.now) ? safeUrl(`/portal/payments/${encodeURIComponent(open.id)}`) : undefined;
@@ -75,7 +75,7 @@ function currentPlanCard(v: OverviewView): SafeHtml {
     }</div>`);
   }
   if (sub && scheduled && periodEnd && !sub.cancel_at_period_end) {
-    notes.push(html`<div class="note"><p>${t.scheduledChangeNote(scheduled.name, formatDate(periodEnd, locale))}</p>
+    notes.push(html`<div class="note"><p>${t.scheduledChangeNote(scheduled.name, formatDate(periodEnd, locale, tz))}</p>
 <form method="post" action="/portal/scheduled-change/withdraw">${formSecrets(v.csrf, v.actionId())}
 <button type="submit" class="button secondary small">${t.withdrawChange}</button></form></div>`);
   }
@@ -109,10 +109,10 @@ function renewal(v: OverviewView, sub: Subscription, on: string): SafeHtml {
 }
 
 function recentPaymentsCard(v: OverviewView): SafeHtml {
-  const { t, locale } = v.chrome;
+  const { t, locale, timeZone: tz } = v.chrome;
   if (v.recent.length === 0) return html``;
   const rows = v.recent.map(
-    (p) => html`<tr><td data-label="${t.date}">${date(p.created_at, locale)}</td><td data-label="${t.description}">${describePayment(p, v.account.plansById, t)}</td><td class="num" data-label="${t.amount}">${money(p.amount, p.currency, locale)}</td><td data-label="${t.status}">${paymentBadge(p, t)}</td></tr>`,
+    (p) => html`<tr><td data-label="${t.date}">${date(p.created_at, locale, false, tz)}</td><td data-label="${t.description}">${describePayment(p, v.account.plansById, t)}</td><td class="num" data-label="${t.amount}">${money(p.amount, p.currency, locale)}</td><td data-label="${t.status}">${paymentBadge(p, t)}</td></tr>`,
   );
   return html`<section class="card" aria-labelledby="recent-title">
 <h2 id="recent-title">${t.recentPayments}</h2>

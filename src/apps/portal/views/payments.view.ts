@@ -35,7 +35,7 @@ export interface PaymentView {
  * browser back to (via /portal/payments/return) and the one a fresh checkout starts from.
  */
 export function paymentPage(v: PaymentView): SafeHtml {
-  const { t, locale } = v.chrome;
+  const { t, locale, timeZone: tz } = v.chrome;
   const p = v.payment;
   const phase = paymentPhase(p);
   const heading = t.paymentHeading[phase] ?? t.paymentTitle;
@@ -68,14 +68,14 @@ export function paymentPage(v: PaymentView): SafeHtml {
       p.status === 'paid' && !p.refund_due_reason && plan && v.currentPlanId === plan.id ? html` ${t.nowOnPlan(plan.name)}` : ''
     }</p>
 ${pending && !p.redirect_url ? html`<p>${t.preparingPayment}</p>` : ''}
-${pending && continueUrl && !p.payment_instructions ? html`<p>${t.payBefore(formatDateTime(p.expires_at, locale))}</p>` : ''}
+${pending && continueUrl && !p.payment_instructions ? html`<p>${t.payBefore(formatDateTime(p.expires_at, locale, tz))}</p>` : ''}
 ${pending && p.payment_instructions ? howToPay(v, p.payment_instructions) : ''}
 <dl class="summary">
 <dt>${t.description}</dt><dd>${description}</dd>
 <dt>${t.amount}</dt><dd>${money(p.amount, p.currency, locale)}</dd>
 <dt>${t.status}</dt><dd>${paymentBadge(p, t)}</dd>
 <dt>${t.method}</dt><dd>${methodLabel(p.payment_method, t)}</dd>
-<dt>${t.createdAt}</dt><dd>${date(p.created_at, locale, true)}</dd>
+<dt>${t.createdAt}</dt><dd>${date(p.created_at, locale, true, tz)}</dd>
 </dl>
 <div class="actions">${actions}</div>
 ${abandon}
@@ -92,7 +92,7 @@ const STORE_NAMES: Record<string, string> = { indomaret: 'Indomaret', alfamart: 
  * amount and the deadline, from what the gateway told us (`payments.payment_instructions`).
  */
 function howToPay(v: PaymentView, how: PaymentInstructions): SafeHtml {
-  const { t, locale } = v.chrome;
+  const { t, locale, timeZone: tz } = v.chrome;
   const p = v.payment;
   const rows: SafeHtml[] = [];
   let explain = t.howToPayQr;
@@ -110,7 +110,7 @@ function howToPay(v: PaymentView, how: PaymentInstructions): SafeHtml {
     rows.push(html`<dt>${t.paymentCode}</dt><dd>${copyable('payment-code', how.store.paymentCode, t, 'code')}</dd>`);
   }
   rows.push(html`<dt>${t.amount}</dt><dd>${money(p.amount, p.currency, locale)}</dd>`);
-  rows.push(html`<dt>${t.payDeadline}</dt><dd>${date(p.expires_at, locale, true)}</dd>`);
+  rows.push(html`<dt>${t.payDeadline}</dt><dd>${date(p.expires_at, locale, true, tz)}</dd>`);
   const qr = !how.va && !how.bill && !how.store ? safeUrl(how.qrUrl) : undefined;
   return html`<section class="how-to-pay" aria-labelledby="how-to-pay-title">
 <h2 id="how-to-pay-title">${t.howToPay}</h2>
@@ -130,14 +130,14 @@ export interface HistoryView {
 }
 
 export function historyPage(v: HistoryView): SafeHtml {
-  const { t, locale } = v.chrome;
+  const { t, locale, timeZone: tz } = v.chrome;
   const rows = v.payments.map((p) => {
     const description = describePayment(p, v.plansById, t);
     const continueHere = canContinue(p, v.now)
       ? html`<br><a href="/portal/payments/${encodeURIComponent(p.id)}" aria-label="${t.continuePaymentFor(description)}">${t.continuePayment}</a>`
       : '';
     return html`<tr>
-<td data-label="${t.date}">${date(p.created_at, locale, true)}</td>
+<td data-label="${t.date}">${date(p.created_at, locale, true, tz)}</td>
 <td data-label="${t.description}"><a href="/portal/payments/${encodeURIComponent(p.id)}">${description}</a></td>
 <td class="num" data-label="${t.amount}">${money(p.amount, p.currency, locale)}</td>
 <td data-label="${t.method}">${methodLabel(p.payment_method, t)}</td>

@@ -15,7 +15,7 @@ export interface PlansView {
 }
 
 export function plansPage(v: PlansView): SafeHtml {
-  const { t, locale } = v.chrome;
+  const { t, locale, timeZone: tz } = v.chrome;
   const { current, scheduled, subscription } = v.account;
   const cards = v.account.offered.map((plan) => {
     const isCurrent = current?.id === plan.id;
@@ -23,7 +23,7 @@ export function plansPage(v: PlansView): SafeHtml {
     const direction = planDirection(current, plan);
     let action: SafeHtml;
     if (isCurrent) action = html``;
-    else if (isScheduled) action = html`<p>${badge('info', 'calendar', t.startsOn(formatDate(subscription!.current_period_end!, locale)))}</p>`;
+    else if (isScheduled) action = html`<p>${badge('info', 'calendar', t.startsOn(formatDate(subscription!.current_period_end!, locale, tz)))}</p>`;
     else {
       const cls = direction === 'downgrade' ? 'button secondary' : 'button';
       action = html`<a class="${cls}" href="/portal/plans/${encodeURIComponent(plan.id)}">${directionLabel(t, direction, plan.name)}</a>`;
@@ -100,13 +100,13 @@ export interface ConfirmView {
  * mid-period) and when the change takes effect — from the same quote the change uses.
  */
 export function confirmPage(v: ConfirmView): SafeHtml {
-  const { t, locale } = v.chrome;
+  const { t, locale, timeZone: tz } = v.chrome;
   const { quote, target } = v;
   const { current, subscription: sub, openPayment } = v.account;
   const direction = planDirection(current, target);
   const title = confirmTitle(t, direction, target.name);
   const periodEnd = sub?.current_period_end ?? null;
-  const d = (x: Date) => formatDate(x, locale);
+  const d = (x: Date) => formatDate(x, locale, tz);
   const targetPrice = target.price === 0 ? t.free : t.perInterval(formatMoney(target.price, target.currency, locale), t.interval[target.interval] ?? target.interval);
 
   let effect: string;
