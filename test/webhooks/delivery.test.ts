@@ -82,12 +82,14 @@ describe('signed deliveries', () => {
     const denied = await changePlan(t.deps, { projectId: project.id, endUserId: bob, planId: project.plans.pro!.id, source: 'portal' });
     if (denied.outcome !== 'payment_required') throw new Error('expected a payment');
     await simulate(t, denied.payment.order_id, { transaction_status: 'deny', payment_type: 'credit_card' }); // payment.failed
+    // The free default plan cannot be cancelled: bob moves to the other free plan first.
+    await changePlan(t.deps, { projectId: project.id, endUserId: bob, planId: project.plans.starter!.id, source: 'portal' }); // subscription.updated
     await cancelSubscription(t.deps, { projectId: project.id, endUserId: bob, source: 'portal', reason: 'too expensive' }); // subscription.canceled
 
     const summary = await run();
-    expect(summary.attempted).toBe(8);
-    expect(summary.succeeded).toBe(8);
-    expect(hooks.requests).toHaveLength(8);
+    expect(summary.attempted).toBe(9);
+    expect(summary.succeeded).toBe(9);
+    expect(hooks.requests).toHaveLength(9);
 
     const verifier = new Webhook(endpoint.secret);
     for (const req of hooks.requests) {
@@ -115,6 +117,7 @@ describe('signed deliveries', () => {
       'subscription.created',
       'subscription.updated',
       'subscription.updated',
+      'subscription.updated',
     ]);
 
     const created = byType('subscription.created').find((e) => e.data.subscription.end_user_id === 'alice');
@@ -122,7 +125,7 @@ describe('signed deliveries', () => {
     expect(created.data.previous_attributes).toBeUndefined();
     expect(created.data.subscription.current_period_end).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
-    const [toStarter, toPro] = byType('subscription.updated').sort((a, b) => a.data.subscription.version - b.data.subscription.version);
+    const [toStarter, toPro] = byType('subscription.updated').filter((e) => e.data.subscription.end_user_id === 'alice').sort((a, b) => a.data.subscription.version - b.data.subscription.version);
     expect(toStarter).toMatchObject({
       source: 'portal',
       data: {
@@ -173,18 +176,18 @@ describe('signed deliveries', () => {
     const api = await http(t.url, 'GET', '/api/platform/events?limit=100', { basic: project.creds });
     expect(api.status, api.text).toBe(200);
     const delivered = new Map(hooks.requests.map((r) => [r.json.id, r.json]));
-    expect(api.body.data).toHaveLength(8);
+    expect(api.body.data).toHaveLength(9);
     for (const event of api.body.data) expect(event).toEqual(delivered.get(event.id));
 
     const log = await deliveryLog(project.id, endpoint.id);
-    expect(log.data).toHaveLength(8);
+    expect(log.data).toHaveLength(9);
     for (const d of log.data) {
       expect(d).toMatchObject({ status: 'succeeded', attempt_count: 1, next_attempt_at: null, last_status_code: 200, last_error: null });
       expect(d.attempts).toEqual([{ attempted_at: t.clock.now().toISOString(), status_code: 200, duration_ms: expect.any(Number), error: null, next_attempt_at: null }]);
     }
     // Nothing is sent twice.
     await run();
-    expect(hooks.requests).toHaveLength(8);
+    expect(hooks.requests).toHaveLength(9);
   });
 });
 
