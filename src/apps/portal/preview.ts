@@ -135,7 +135,7 @@ export function renderPreviewPage(input: PreviewInput): SafeHtml {
     case 'overview':
       return overviewPage({ chrome: chrome('overview'), now: input.now, account, recent: [payment], notice: undefined, csrf: 'preview', actionId: () => 'preview' });
     case 'plans':
-      return plansPage({ chrome: chrome('plans'), now: input.now, account });
+      return plansPage({ chrome: chrome('plans'), now: input.now, account, csrf: 'preview', actionId: () => 'preview' });
     case 'payment':
       return paymentPage({ chrome: chrome('payments'), now: input.now, payment, plansById: account.plansById, currentPlanId: current.id, csrf: 'preview', actionId: 'preview' });
     case 'error':

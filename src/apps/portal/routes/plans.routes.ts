@@ -22,7 +22,7 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     app.get('/plans', { preHandler: session, schema: { hide: true } }, async (request, reply) => {
       const ctx = portalContext(request);
       const account = await loadAccount(deps, ctx.owner, ctx.locale);
-      return sendSessionPage(reply, ctx, plansPage({ chrome: chromeFor(ctx, 'plans'), now: ctx.now, account }));
+      return sendSessionPage(reply, ctx, plansPage({ chrome: chromeFor(ctx, 'plans'), now: ctx.now, account, csrf: ctx.csrf, actionId: newActionId }));
     });
 
     app.get('/plans/:planId', { preHandler: session, schema: { params: PlanParams, hide: true } }, async (request, reply) => {

@@ -12,6 +12,8 @@ export interface PlansView {
   chrome: Chrome;
   now: Date;
   account: AccountState;
+  csrf: string;
+  actionId: () => string;
 }
 
 export function plansPage(v: PlansView): SafeHtml {
@@ -24,7 +26,12 @@ export function plansPage(v: PlansView): SafeHtml {
     let action: SafeHtml;
     if (isCurrent) action = html``;
     else if (isScheduled) action = html`<p>${badge('info', 'calendar', t.startsOn(formatDate(subscription!.current_period_end!, locale, tz)))}</p>`;
-    else {
+    else if (subscription?.cancel_at_period_end && (direction === 'downgrade' || direction === 'switch')) {
+      // Only a paid upgrade goes ahead while a cancellation is scheduled (it supersedes it);
+      // anything else would describe a renewal that will not happen: say why, and how to unblock.
+      action = html`<p class="muted">${t.resumeToChange}</p>
+<form method="post" action="/portal/resume">${formSecrets(v.csrf, v.actionId())}<button type="submit" class="button secondary">${t.resumeSubscription}</button></form>`;
+    } else {
       const cls = direction === 'downgrade' ? 'button secondary' : 'button';
       action = html`<a class="${cls}" href="/portal/plans/${encodeURIComponent(plan.id)}">${directionLabel(t, direction, plan.name)}</a>`;
     }
