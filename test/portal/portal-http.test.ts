@@ -122,6 +122,33 @@ describe('GET /portal?session= — the exchange', () => {
     expect(unknown.text).not.toContain('Back to app');
   });
 
+  it('names the project and offers a way on from every page without a session', async () => {
+    // A used link minted and opened without redirect_uri: the project's registered app.
+    const minted = await createSession(t.url, project, 'x-no-redirect');
+    const first = new PortalClient(t.url, t.deps.config.publicUrl);
+    expect((await first.get(minted.body.portal_url)).status).toBe(303);
+    const again = await new PortalClient(t.url, t.deps.config.publicUrl).get(minted.body.portal_url);
+    expect(again.status).toBe(410);
+    expect(again.text).toContain('Acme &lt;Notes&gt;');
+    expect(again.text).toContain(`<a class="button" href="${APP}">Back to app</a>`);
+
+    // A 404 after the session ended (its cookie still held): the project's name and its app.
+    const { client } = await open('x-ended-404');
+    const back = await client.post('/portal/back', formFields((await client.get('/portal')).text, '/portal/back'));
+    expect(back.status).toBe(303);
+    const lost = await client.get('/portal/no-such-page');
+    expect(lost.status).toBe(404);
+    expect(lost.text).toContain('Acme &lt;Notes&gt;');
+    expect(lost.text).toContain(`href="${APP}"`);
+
+    // Nothing known at all: Langgan's frame, and a sentence saying what to do.
+    const stranger = await new PortalClient(t.url, t.deps.config.publicUrl).get('/portal/no-such-page');
+    expect(stranger.status).toBe(404);
+    expect(stranger.text).toContain('To see your billing, open it again from the app where you manage your account.');
+    const unknown = await new PortalClient(t.url, t.deps.config.publicUrl).get('/portal?session=nope');
+    expect(unknown.text).toContain('open billing again');
+  });
+
   it('ignores an unregistered redirect_uri (and only the log hears of it)', async () => {
     const { client, exchange } = await open('x-evil-redirect', {}, `&redirect_uri=${encodeURIComponent('https://evil.example/steal')}`);
     expect(exchange.status).toBe(303);

@@ -108,6 +108,8 @@ export async function exchangePortalToken(
   return {
     ok: false,
     reason: known.used_at ? 'used' : 'expired',
-    backToAppUrl: registered ?? known.redirect_uri,
+    // A way back to the app whenever one is registered: the one asked for, the link's own,
+    // or else the project's first registered URI (a link minted without one).
+    backToAppUrl: registered ?? known.redirect_uri ?? known.redirect_uris[0] ?? null,
   };
 }

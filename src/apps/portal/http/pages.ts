@@ -101,7 +101,11 @@ export function portalErrorHandler(deps: Deps) {
     // get the portal's frame and a way back when the browser has a live session.
     if (!maybePortalContext(request) && cookieSecret(request)) await requireSession(deps)(request).catch(() => undefined);
     const ctx = maybePortalContext(request);
-    const chrome = ctx ? chromeFor(ctx) : anonymousChrome(request);
+    // No live session: a past one (ended, expired) still names the project and knows the way back.
+    const past = ctx ? undefined : await findPastSession(deps, request).catch(() => undefined);
+    const chrome = ctx
+      ? chromeFor(ctx)
+      : anonymousChrome(request, past && { locale: past.locale, name: past.project_name, theme: past.theme_config, defaultLocale: past.project_default_locale });
     const { title, explain: sentence } = explain(chrome.t, error, code);
     const paymentId = error instanceof AppError ? (error.details?.payment_id as string | undefined) : undefined;
     const link = ctx
@@ -109,7 +113,10 @@ export function portalErrorHandler(deps: Deps) {
         ? { href: `/portal/payments/${encodeURIComponent(paymentId)}`, label: chrome.t.continuePayment }
         : { href: '/portal', label: chrome.t.backToOverview }
       : undefined;
-    const page = messagePage({ chrome, title, explain: sentence, ...(link && { link }) });
+    // Without a session there is no way on inside the portal: say what to do, and link the app when known.
+    const backToApp = ctx ? null : (past?.redirect_uri ?? null);
+    const said = ctx || backToApp ? sentence : `${sentence} ${chrome.t.openFromApp}`;
+    const page = messagePage({ chrome, title, explain: said, ...(link && { link }), backToApp });
     return sendPage(reply, status, page, chrome.theme, ctx?.session.redirect_uri);
   });
 }
