@@ -91,6 +91,11 @@ export interface ChargeSavedCardRequest {
 
 export interface PaymentGateway {
   readonly name: string;
+  /**
+   * Origins of the hosted payment pages (`Checkout.redirectUrl`): a portal form may lead
+   * there directly (its CSP form-action allows them, as Chrome checks redirects after a POST).
+   */
+  readonly checkoutOrigins: readonly string[];
   createCheckout(request: CheckoutRequest): Promise<Checkout>;
   /** `null` when the gateway does not know the order (normal right after checkout creation). */
   getStatus(orderId: string): Promise<TransactionState | null>;

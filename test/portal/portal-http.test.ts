@@ -51,6 +51,14 @@ async function onPaidPlan(externalId: string) {
   await simulate(t, r.payment.order_id, { transaction_status: 'settlement', payment_type: 'qris' });
 }
 
+/** The payment a confirm form started: the answer leads straight to its page on the gateway. */
+async function startedPayment(started: { status: number; location?: string | undefined }) {
+  expect(started.status).toBe(303);
+  const payment = await t.database.db.selectFrom('payments').selectAll().where('redirect_url', '=', started.location!).executeTakeFirstOrThrow();
+  expect(new URL(started.location!).origin).toBe(t.simulator.url);
+  return payment;
+}
+
 async function portalEvents(subscriptionId: string) {
   return t.database.db.selectFrom('events').selectAll().where('subject_id', '=', subscriptionId).where('source', '=', 'portal').execute();
 }
@@ -285,9 +293,8 @@ describe('CSRF: Origin and a session-bound token on every POST', () => {
     const { client: payer } = await open('x-payer');
     const payerConfirm = await payer.get(`/portal/plans/${project.plans.pro!.id}`);
     const started = await payer.post(`/portal/plans/${project.plans.pro!.id}`, formFields(payerConfirm.text, `/portal/plans/${project.plans.pro!.id}`));
-    expect(started.status).toBe(303);
-    const paymentId = started.location!.split('/').pop()!;
-    const payment = await t.database.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirstOrThrow();
+    const payment = await startedPayment(started);
+    const paymentId = payment.id;
     expect((await payer.get(`/portal/payments/${paymentId}`)).status).toBe(200);
     for (const path of [`/portal/payments/${paymentId}`, `/portal/payments/${paymentId}/status`, `/portal/payments/return?order_id=${payment.order_id}`]) {
       const res = await client.get(path);
@@ -363,12 +370,18 @@ describe('double submits change things once', () => {
   it('creates one payment when "Continue to payment" is double-submitted', async () => {
     const { client } = await open('x-double-pay');
     const target = project.plans.pro!.id;
-    const fields = formFields((await client.get(`/portal/plans/${target}`)).text, `/portal/plans/${target}`);
+    const confirm = await client.get(`/portal/plans/${target}`);
+    // The confirm page may lead straight to the gateway's page: its CSP allows that origin, and only there.
+    expect(confirm.headers['content-security-policy']).toMatch(new RegExp(`form-action 'self'[^;]* ${t.simulator.url.replace(/[.]/g, '\\.')}(;| )`));
+    expect((await client.get('/portal')).headers['content-security-policy']).not.toContain(t.simulator.url);
+    const fields = formFields(confirm.text, `/portal/plans/${target}`);
     const results = await Promise.all([client.post(`/portal/plans/${target}`, fields), client.post(`/portal/plans/${target}`, fields)]);
     const user = await endUser('x-double-pay');
     const payments = await t.database.db.selectFrom('payments').select('id').where('end_user_id', '=', user.id).execute();
     expect(payments).toHaveLength(1);
-    expect(results.map((r) => r.location)).toEqual([`/portal/payments/${payments[0]!.id}`, `/portal/payments/${payments[0]!.id}`]);
+    // Both answers lead to the one payment's page on the gateway.
+    const payment = await t.database.db.selectFrom('payments').selectAll().where('id', '=', payments[0]!.id).executeTakeFirstOrThrow();
+    expect(results.map((r) => r.location)).toEqual([payment.redirect_url, payment.redirect_url]);
   });
 });
 
@@ -377,9 +390,9 @@ describe('payments: the return page and the history', () => {
     const { client } = await open('x-denied');
     const target = project.plans.pro!.id;
     const started = await client.post(`/portal/plans/${target}`, formFields((await client.get(`/portal/plans/${target}`)).text, `/portal/plans/${target}`));
-    const paymentId = started.location!.split('/').pop()!;
-    const payment = await t.database.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirstOrThrow();
-    const ready = await client.get(started.location!);
+    const payment = await startedPayment(started);
+    const paymentId = payment.id;
+    const ready = await client.get(`/portal/payments/${paymentId}`);
     expect(ready.text).toContain('<h1>Ready to pay</h1>');
     expect(ready.text).toContain(`href="${payment.redirect_url}"`);
 
@@ -520,16 +533,15 @@ describe('hostile input on portal routes', () => {
     const { client } = await open('x-return-throttle');
     const target = project.plans.pro!.id;
     const started = await client.post(`/portal/plans/${target}`, formFields((await client.get(`/portal/plans/${target}`)).text, `/portal/plans/${target}`));
-    const paymentId = started.location!.split('/').pop()!;
-    const payment = await t.database.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirstOrThrow();
+    const payment = await startedPayment(started);
     const spy = vi.spyOn(t.deps.gateway, 'getStatus');
     try {
       for (let i = 0; i < 8; i++) {
         const back = await client.get(`/portal/payments/return?order_id=${payment.order_id}`);
         expect(back.status).toBe(303);
       }
-      await client.get(`/portal/payments/${paymentId}`);
-      await client.get(`/portal/payments/${paymentId}/status`);
+      await client.get(`/portal/payments/${payment.id}`);
+      await client.get(`/portal/payments/${payment.id}/status`);
       expect(spy.mock.calls.filter(([orderId]) => orderId === payment.order_id)).toHaveLength(3);
     } finally {
       spy.mockRestore();

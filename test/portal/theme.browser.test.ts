@@ -55,6 +55,9 @@ it('renders every page of a dark-themed project readable, branded and free of ax
   await page.getByRole('link', { name: 'Upgrade to Business' }).click();
   await checkPortalPage(page, 'dark-confirm', watch, records);
   await page.getByRole('button', { name: /^Continue to payment/ }).click();
+  await page.waitForURL((url) => url.origin === w.t.simulator.url);
+  await page.goto(`${w.publicUrl}/portal`);
+  await page.getByRole('link', { name: 'Continue payment' }).click();
   await checkPortalPage(page, 'dark-payment-ready', watch, records);
   await page.getByRole('link', { name: 'Payment history' }).click();
   await checkPortalPage(page, 'dark-history', watch, records);

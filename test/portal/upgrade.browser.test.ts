@@ -70,12 +70,9 @@ describe('free → paid upgrade, then a prorated mid-period upgrade', () => {
     expect(confirm).toContain('Takes effect As soon as your payment is confirmed');
     await checkPortalPage(page, 'confirm-upgrade', watch, records);
 
+    // One click: the confirmation leads straight to Midtrans' page.
     await page.getByRole('button', { name: 'Continue to payment (IDR 150,000)' }).click();
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Ready to pay');
-    await checkPortalPage(page, 'payment-ready', watch, records);
-
-    await page.getByRole('link', { name: 'Pay IDR 150,000 on Midtrans' }).click();
-    expect(new URL(page.url()).origin).toBe(w.t.simulator.url);
+    await page.waitForURL((url) => url.origin === w.t.simulator.url);
     await page.getByRole('button', { name: 'Pay', exact: true }).click();
 
     await page.waitForURL(new RegExp(`^${w.publicUrl}/portal/payments/pay_`));
@@ -124,7 +121,7 @@ describe('free → paid upgrade, then a prorated mid-period upgrade', () => {
     await checkPortalPage(page, 'confirm-prorated', watch, records);
 
     await page.getByRole('button', { name: `Continue to payment (IDR ${fmt(expected)})` }).click();
-    await page.getByRole('link', { name: `Pay IDR ${fmt(expected)} on Midtrans` }).click();
+    await page.waitForURL((url) => url.origin === w.t.simulator.url);
     expect(await page.locator('#amount').innerText()).toBe(`Rp ${expected.toLocaleString('id-ID')}`);
     await page.getByRole('button', { name: 'Pay', exact: true }).click();
     await page.waitForURL(new RegExp(`^${w.publicUrl}/portal/payments/pay_`));
@@ -150,6 +147,13 @@ describe('a bank-transfer upgrade left pending, then expired', () => {
     await page.getByRole('link', { name: 'Change plan' }).click();
     await page.getByRole('link', { name: 'Upgrade to Pro' }).click();
     await page.getByRole('button', { name: 'Continue to payment (IDR 150,000)' }).click();
+    await page.waitForURL((url) => url.origin === w.t.simulator.url);
+    // Back in the portal, the open payment's page still leads to Midtrans ("Ready to pay").
+    await page.goBack();
+    await page.goto(`${w.publicUrl}/portal`);
+    await page.getByRole('link', { name: 'Continue payment' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Ready to pay');
+    await checkPortalPage(page, 'payment-ready', watch, records);
     await page.getByRole('link', { name: 'Pay IDR 150,000 on Midtrans' }).click();
     await page.getByLabel('BCA Virtual Account').check();
     await page.getByRole('button', { name: 'Leave pending' }).click();

@@ -122,6 +122,8 @@ export function createMidtransGateway(options: MidtransGatewayOptions): PaymentG
 
   return {
     name: 'midtrans',
+    // Snap's API and its payment pages share a host (app.midtrans.com, app.sandbox.midtrans.com, the simulator).
+    checkoutOrigins: [new URL(snapBaseUrl).origin],
 
     async createCheckout(request: CheckoutRequest): Promise<Checkout> {
       const label = 'POST /snap/v1/transactions';

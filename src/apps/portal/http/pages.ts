@@ -23,9 +23,9 @@ export function portalCsp(theme: ThemeStyle | undefined, formOrigins: string[] =
   return buildCsp({ styleHashes: theme ? [theme.cspHash] : [], formActionOrigins: formOrigins });
 }
 
-export function sendPage(reply: FastifyReply, status: number, page: SafeHtml, theme: ThemeStyle, redirectUri?: string | null): FastifyReply {
+export function sendPage(reply: FastifyReply, status: number, page: SafeHtml, theme: ThemeStyle, redirectUri?: string | null, formOrigins: readonly string[] = []): FastifyReply {
   const origin = httpOrigin(redirectUri);
-  return sendHtml(reply, status, page, portalCsp(theme, origin ? [origin] : []));
+  return sendHtml(reply, status, page, portalCsp(theme, [...(origin ? [origin] : []), ...formOrigins]));
 }
 
 /** The page frame for a request with a live session. */
@@ -41,9 +41,12 @@ export function chromeFor(ctx: PortalContext, section?: Section): Chrome {
   };
 }
 
-/** Sends a page of a live session (CSP allowing its "Back to app" form). */
-export function sendSessionPage(reply: FastifyReply, ctx: PortalContext, page: SafeHtml, status = 200): FastifyReply {
-  return sendPage(reply, status, page, ctx.theme, ctx.session.redirect_uri);
+/**
+ * Sends a page of a live session (CSP allowing its "Back to app" form, and `formOrigins`:
+ * the payment page's origin for a form that leads straight to it).
+ */
+export function sendSessionPage(reply: FastifyReply, ctx: PortalContext, page: SafeHtml, status = 200, formOrigins: readonly string[] = []): FastifyReply {
+  return sendPage(reply, status, page, ctx.theme, ctx.session.redirect_uri, formOrigins);
 }
 
 /** The page frame without a session (link errors, session ended): default or project theme. */

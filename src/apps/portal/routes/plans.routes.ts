@@ -7,6 +7,7 @@ import { requireCsrfToken, requireSameOrigin } from '../http/csrf.ts';
 import { chromeFor, sendSessionPage } from '../http/pages.ts';
 import { portalContext, requireSession, type PortalContext } from '../http/session.ts';
 import { newActionId } from '../../../web/once.ts';
+import { safeUrl } from '../../../web/html.ts';
 import { loadAccount, type AccountState } from '../portal.service.ts';
 import { PlanChangeForm, PlanParams } from '../portal.schemas.ts';
 import { abandonPayment } from '../../../modules/payments/abandon.ts';
@@ -34,6 +35,8 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         reply,
         ctx,
         confirmPage({ chrome: chromeFor(ctx, 'plans'), now: ctx.now, account, quote, target, csrf: ctx.csrf, actionId: newActionId() }),
+        200,
+        deps.gateway.checkoutOrigins,
       );
     });
 
@@ -68,7 +71,9 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
               if (quote.amount === 0) throw refusal('cancel_scheduled');
             }
             const result = await changePlan(deps, { ...ctx.owner, planId: target.id, source: 'portal' });
-            if (result.outcome === 'payment_required') return `/portal/payments/${encodeURIComponent(result.payment.id)}`;
+            // Straight to the gateway's payment page (the confirm page's CSP allows its origin);
+            // the portal's own payment page when there is none yet, or it is elsewhere.
+            if (result.outcome === 'payment_required') return checkoutOf(deps, result.payment) ?? `/portal/payments/${encodeURIComponent(result.payment.id)}`;
             return `/portal?notice=${result.outcome === 'scheduled' ? 'downgrade_scheduled' : 'plan_changed'}`;
           },
           () => whereTheFirstSubmissionLed(deps, ctx, planId),
@@ -77,6 +82,13 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       },
     );
   };
+}
+
+/** The payment page to send the customer to, when it is on an origin the confirm page's CSP allows. */
+function checkoutOf(deps: Deps, payment: { redirect_url: string | null }): string | undefined {
+  const url = safeUrl(payment.redirect_url);
+  if (!url || url.startsWith('/')) return undefined;
+  return deps.gateway.checkoutOrigins.includes(new URL(url).origin) ? url : undefined;
 }
 
 /** The target plan, only if this project offers it now; else 404 or a clear refusal. */
