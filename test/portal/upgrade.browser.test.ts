@@ -218,7 +218,7 @@ describe('Bahasa Indonesia', () => {
     await checkPortalPage(page, 'id-confirm', watch, records);
 
     await page.getByRole('button', { name: 'Lanjut ke pembayaran (Rp150.000)' }).click();
-    await page.getByRole('link', { name: 'Bayar Rp150.000 di Midtrans' }).click();
+    await page.waitForURL((url) => url.origin === w.t.simulator.url);
     await page.getByLabel('QRIS').check();
     await page.getByRole('button', { name: 'Leave pending' }).click();
     await page.waitForURL(new RegExp(`^${w.publicUrl}/portal/payments/pay_`));
