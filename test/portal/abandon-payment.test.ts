@@ -6,9 +6,9 @@ import { processPeriodEnds } from '../../src/modules/subscriptions/period-end.ts
 import { createMidtransGateway } from '../../src/payments/midtrans/index.ts';
 import { startTestApp, TEST_SERVER_KEY, type TestApp } from '../support/app.ts';
 import { endUser, expectEveryPaymentHasItsEvents, paymentById, simulate, subscriptionOf } from '../support/billing.ts';
-import { createProject, createSession, type TestProject } from '../support/factories.ts';
+import { createProject, type TestProject } from '../support/factories.ts';
 import { freePort } from '../support/ports.ts';
-import { formFields, PortalClient } from './support/portal-client.ts';
+import { formFields, openPortal } from './support/portal-client.ts';
 
 /**
  * A started, unpaid plan change no longer blocks the customer: they can cancel the payment
@@ -31,12 +31,9 @@ async function started(externalId: string, plan: 'pro' | 'business', method?: 'b
   return { eu, payment: r.payment };
 }
 
-async function portal(externalId: string) {
-  const minted = await createSession(t.url, project, externalId);
-  const client = new PortalClient(t.url, t.deps.config.publicUrl);
-  await client.get(minted.body.portal_url);
-  return client;
-}
+
+/** A browser-like client with `externalId`'s portal open. */
+const portal = async (externalId: string) => (await openPortal(t, project, externalId)).client;
 
 async function gatewayStatus(orderId: string): Promise<string | undefined> {
   const res = await fetch(`${t.simulator.url}/__simulator/transactions/${orderId}`, { headers: t.simulator.controlHeaders });

@@ -3,8 +3,8 @@ import { cancelSubscription } from '../../src/modules/subscriptions/cancel.ts';
 import { changePlan } from '../../src/modules/subscriptions/change-plan.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { endUser, simulate, subscriptionOf } from '../support/billing.ts';
-import { createProject, createSession, type TestProject } from '../support/factories.ts';
-import { formFields, PortalClient } from './support/portal-client.ts';
+import { createProject, type TestProject } from '../support/factories.ts';
+import { formFields, openPortal } from './support/portal-client.ts';
 
 /**
  * Only what can be done is offered: while a cancellation is scheduled, the plans page offers
@@ -28,9 +28,7 @@ describe('while a cancellation is scheduled', () => {
     await simulate(t, r.payment.order_id, { transaction_status: 'settlement', payment_type: 'qris' });
     await cancelSubscription(t.deps, { projectId: project.id, endUserId: eu, source: 'portal' });
 
-    const minted = await createSession(t.url, project, 'leaving');
-    const client = new PortalClient(t.url, t.deps.config.publicUrl);
-    await client.get(minted.body.portal_url);
+    const { client } = await openPortal(t, project, 'leaving');
     const plans = await client.get('/portal/plans');
     expect(plans.text).not.toContain(`href="/portal/plans/${project.plans.free!.id}"`);
     expect(plans.text).toContain('Your subscription is set to end. Resume it to change to this plan.');

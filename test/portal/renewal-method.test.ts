@@ -4,8 +4,8 @@ import { processPeriodEnds } from '../../src/modules/subscriptions/period-end.ts
 import { formatDate } from '../../src/web/format.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { endUser, simulate, subscriptionOf } from '../support/billing.ts';
-import { createProject, createSession, type TestProject } from '../support/factories.ts';
-import { formFields, PortalClient } from './support/portal-client.ts';
+import { createProject, type TestProject } from '../support/factories.ts';
+import { formFields, openPortal } from './support/portal-client.ts';
 
 /**
  * The overview says how the next renewal is paid — the saved card charged automatically, or
@@ -28,12 +28,9 @@ async function subscribe(externalId: string, method: 'credit_card' | 'qris') {
   return eu;
 }
 
-async function portal(externalId: string, locale: 'en' | 'id' = 'en') {
-  const minted = await createSession(t.url, project, externalId, { locale });
-  const client = new PortalClient(t.url, t.deps.config.publicUrl);
-  await client.get(minted.body.portal_url);
-  return client;
-}
+
+/** A browser-like client with `externalId`'s portal open. */
+const portal = async (externalId: string, locale: 'en' | 'id' = 'en') => (await openPortal(t, project, externalId, { locale })).client;
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;|&#x27;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
