@@ -1,6 +1,7 @@
 import type { CsrfOptions } from '../../../web/csrf.ts';
 import * as csrf from '../../../web/csrf.ts';
-import { portalContext } from './session.ts';
+import type { Deps } from '../../../deps.ts';
+import { portalContext, requireSession } from './session.ts';
 
 /** The portal's CSRF token purpose (changing it invalidates every open form). */
 const PORTAL_CSRF: CsrfOptions = { purpose: 'langgan-portal-csrf-v1', app: 'portal' };
@@ -21,3 +22,11 @@ export function requireSameOrigin(publicUrl: string) {
 
 /** preHandler after requireSession: the form's token must be this session's. */
 export const requireCsrfToken = csrf.requireCsrfToken(PORTAL_CSRF, (request) => portalContext(request).secret);
+
+/**
+ * The route options of a form POST behind the session: same origin (before the body is
+ * read), a live session, the session's CSRF token, a small body.
+ */
+export function sessionFormPost(deps: Deps) {
+  return { onRequest: requireSameOrigin(deps.config.publicUrl), preHandler: [requireSession(deps), requireCsrfToken], bodyLimit: 8192 };
+}

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../../deps.ts';
 import { sha256 } from '../../../lib/crypto.ts';
 import { ownEntry } from '../../../lib/lookup.ts';
-import { AppError, ERROR_STATUS } from '../../../lib/errors.ts';
+import { ERROR_STATUS } from '../../../lib/errors.ts';
 import {
   endSession,
   findAccountHolder,

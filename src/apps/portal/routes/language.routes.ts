@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../../deps.ts';
 import { setSessionLocale } from '../../../modules/portal-sessions/portal-sessions.repository.ts';
 import { safeReturnPath } from '../../../web/return-path.ts';
-import { requireCsrfToken, requireSameOrigin } from '../http/csrf.ts';
-import { portalContext, requireSession } from '../http/session.ts';
+import { sessionFormPost } from '../http/csrf.ts';
+import { portalContext } from '../http/session.ts';
 import { PORTAL_PREFIX } from '../prefix.ts';
 import { LanguageForm } from '../portal.schemas.ts';
 
@@ -13,11 +13,10 @@ import { LanguageForm } from '../portal.schemas.ts';
  * Accept-Language until the session ends; then 303 back to the page it was made on.
  */
 export function languageRoutes(deps: Deps): FastifyPluginAsyncTypebox {
-  const session = requireSession(deps);
   return async (app) => {
     app.post(
       '/language',
-      { onRequest: requireSameOrigin(deps.config.publicUrl), preHandler: [session, requireCsrfToken], bodyLimit: 4096, schema: { body: LanguageForm, hide: true } },
+      { ...sessionFormPost(deps), schema: { body: LanguageForm, hide: true } },
       async (request, reply) => {
         const ctx = portalContext(request);
         await setSessionLocale(deps.db, ctx.session.id, request.body.locale);

@@ -3,7 +3,7 @@ import type { Deps } from '../../../deps.ts';
 import { abandonPayment } from '../../../modules/payments/abandon.ts';
 import { once } from '../http/actions.ts';
 import { newActionId } from '../../../web/once.ts';
-import { requireCsrfToken, requireSameOrigin } from '../http/csrf.ts';
+import { sessionFormPost } from '../http/csrf.ts';
 import { chromeFor, sendSessionPage } from '../http/pages.ts';
 import { portalContext, requireSession } from '../http/session.ts';
 import { loadAccount, paymentHistory, paymentOf, refreshPendingPayment } from '../portal.service.ts';
@@ -61,12 +61,7 @@ export function paymentRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     // "Cancel this payment": closed at the gateway first, so it no longer blocks a change.
     app.post(
       '/payments/:paymentId/abandon',
-      {
-        onRequest: requireSameOrigin(deps.config.publicUrl),
-        preHandler: [session, requireCsrfToken],
-        bodyLimit: 4096,
-        schema: { params: PaymentParams, body: ActionForm, hide: true },
-      },
+      { ...sessionFormPost(deps), schema: { params: PaymentParams, body: ActionForm, hide: true } },
       async (request, reply) => {
         const ctx = portalContext(request);
         const id = request.params.paymentId;

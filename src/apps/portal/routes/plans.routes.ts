@@ -3,7 +3,7 @@ import type { Deps } from '../../../deps.ts';
 import { AppError } from '../../../lib/errors.ts';
 import { changePlan, previewPlanChange } from '../../../modules/subscriptions/change-plan.ts';
 import { once } from '../http/actions.ts';
-import { requireCsrfToken, requireSameOrigin } from '../http/csrf.ts';
+import { sessionFormPost } from '../http/csrf.ts';
 import { chromeFor, sendSessionPage } from '../http/pages.ts';
 import { portalContext, requireSession, type PortalContext } from '../http/session.ts';
 import { newActionId } from '../../../web/once.ts';
@@ -42,12 +42,7 @@ export function planRoutes(deps: Deps): FastifyPluginAsyncTypebox {
 
     app.post(
       '/plans/:planId',
-      {
-        onRequest: requireSameOrigin(deps.config.publicUrl),
-        preHandler: [session, requireCsrfToken],
-        bodyLimit: 4096,
-        schema: { params: PlanParams, body: PlanChangeForm, hide: true },
-      },
+      { ...sessionFormPost(deps), schema: { params: PlanParams, body: PlanChangeForm, hide: true } },
       async (request, reply) => {
         const ctx = portalContext(request);
         const planId = request.params.planId;

@@ -4,7 +4,7 @@ import { removeSavedCard } from '../../../modules/subscriptions/saved-card.ts';
 import { whyNotCancel } from '../../../modules/subscriptions/may-cancel.ts';
 import { cancelSubscription, resumeSubscription, withdrawScheduledChange } from '../../../modules/subscriptions/cancel.ts';
 import { once } from '../http/actions.ts';
-import { requireCsrfToken, requireSameOrigin } from '../http/csrf.ts';
+import { sessionFormPost } from '../http/csrf.ts';
 import { chromeFor, sendSessionPage } from '../http/pages.ts';
 import { portalContext, requireSession } from '../http/session.ts';
 import { newActionId } from '../../../web/once.ts';
@@ -15,7 +15,7 @@ import { cancelPage } from '../views/cancel.view.ts';
 /** Cancel (with confirmation and an optional reason), resume, and withdraw a scheduled downgrade. */
 export function subscriptionRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   const session = requireSession(deps);
-  const post = { onRequest: requireSameOrigin(deps.config.publicUrl), preHandler: [session, requireCsrfToken], bodyLimit: 8192 };
+  const post = sessionFormPost(deps);
   const see = (location: string) => async () => location;
 
   return async (app) => {
