@@ -42,6 +42,19 @@ beforeAll(async () => {
   const card = await changePlan(w.t.deps, { projectId: w.project.id, endUserId: rahma, planId: w.project.plans.pro!.id, source: 'portal' });
   if (card.outcome !== 'payment_required') throw new Error('expected a payment');
   await transition(card.payment.order_id, { transaction_status: 'capture', payment_type: 'credit_card' });
+  // yuni: a Pro upgrade left pending, to be replaced by Business from its confirmation.
+  const yuni = await endUserId('yuni');
+  const open = await changePlan(w.t.deps, { projectId: w.project.id, endUserId: yuni, planId: w.project.plans.pro!.id, source: 'portal' });
+  if (open.outcome !== 'payment_required') throw new Error('expected a payment');
+  await transition(open.payment.order_id, { transaction_status: 'pending', payment_type: 'bank_transfer', bank: 'bni' });
+  // dewi: on the free default plan. The project is in Makassar (WITA) and its Pro plan speaks Indonesian.
+  await endUserId('dewi');
+  expect((await http(w.t.url, 'PATCH', `/api/admin/projects/${w.project.id}`, { admin: true, body: { time_zone: 'Asia/Makassar' } })).status).toBe(200);
+  const translated = await http(w.t.url, 'PATCH', `/api/admin/projects/${w.project.id}/plans/${w.project.plans.pro!.id}`, {
+    admin: true,
+    body: { translations: { id: { description: 'Untuk yang menulis setiap hari', features: ['Catatan tanpa batas', 'Sinkron di semua perangkat'] } } },
+  });
+  expect(translated.status, translated.text).toBe(200);
   // lina: Pro, cancellation scheduled.
   const { endUserId: lina } = await subscribe(w, 'lina', 'pro');
   await cancelSubscription(w.t.deps, { projectId: w.project.id, endUserId: lina, source: 'portal' });
@@ -74,6 +87,37 @@ describe.each(['en', 'id'] as const)('in %s', (locale) => {
 });
 
 describe('doing it', () => {
+  it("names the project's zone on deadlines, shows plans in the reader's language, and offers no cancel on the free plan", { timeout: 60_000 }, async () => {
+    const { context, page } = await w.newPage({ locale: 'id-ID' });
+    await w.openBilling(page, 'wulan', { locale: 'id' });
+    await page.goto(`${w.publicUrl}/portal/payments/${pendingPaymentId}`);
+    expect(await page.locator('main').innerText()).toMatch(/Bayar sebelum\s+\d{1,2} \w+ \d{4}, \d\d\.\d\d WITA/);
+    await page.goto(`${w.publicUrl}/portal/plans`);
+    const plans = await page.locator('main').innerText();
+    expect(plans).toContain('Catatan tanpa batas');
+    expect(plans).not.toContain('Unlimited notes');
+    await context.close();
+
+    const free = await w.newPage();
+    await w.openBilling(free.page, 'dewi');
+    expect(await free.page.getByRole('link', { name: 'Cancel subscription' }).count()).toBe(0);
+    await free.page.goto(`${w.publicUrl}/portal/cancel`);
+    expect(free.page.url()).toBe(`${w.publicUrl}/portal`);
+    await free.context.close();
+  });
+
+  it('replaces an open payment from another plan in one step, straight on to Midtrans', { timeout: 60_000 }, async () => {
+    const { context, page } = await w.newPage();
+    await w.openBilling(page, 'yuni');
+    await page.getByRole('link', { name: 'Change plan' }).click();
+    await page.getByRole('link', { name: 'Upgrade to Business' }).click();
+    await page.getByRole('button', { name: 'Cancel it and continue with this change' }).click();
+    await page.waitForURL((url) => url.origin === w.t.simulator.url);
+    const rows = await w.t.database.db.selectFrom('payments').select(['status', 'amount']).where('end_user_id', '=', (await endUserId('yuni'))).execute();
+    expect(rows.map((r) => [r.status, r.amount]).sort()).toEqual([['expired', 150_000], ['pending', 450_000]]);
+    await context.close();
+  });
+
   it('copies the VA number, then cancels the open payment and sees it Canceled in the history', { timeout: 120_000 }, async () => {
     const { context, page } = await w.newPage();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: w.publicUrl });

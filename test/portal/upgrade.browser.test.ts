@@ -165,6 +165,9 @@ describe('a bank-transfer upgrade left pending, then expired', () => {
     const processing = await text(page);
     expect(processing).toContain('Status Pending');
     expect(processing).toContain('Method Bank transfer (VA)');
+    // What to pay with, from the gateway's notification: the bank and the VA number chosen on its page.
+    expect(processing).toContain('How to pay');
+    expect(processing).toMatch(/Bank BCA\s+Virtual account number \d{8,}/);
     await checkPortalPage(page, 'payment-processing', watch, records);
 
     await page.getByRole('link', { name: 'Overview', exact: true }).click();
