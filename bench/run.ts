@@ -18,6 +18,8 @@
  *   BENCH_SERVICE_NODE_ARGS  profiling only: extra node flags for the service,
  *                       e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  *   BENCH_JSON          also write the raw figures to this file
+ *   BENCH_SCALING       "1": instead, one vs two instances on one PostgreSQL behind a
+ *                       round-robin proxy (docs/scaling.md)
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -26,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { CpuMeter } from './cpu.ts';
 import { loadHealthz, loadSessions, type LoadOptions, type LoadResult } from './load.ts';
 import { machineFacts, printFacts, printResults, type BackendReport } from './report.ts';
+import { RoundRobinProxy } from './proxy.ts';
 import { createBenchProject, killServices, startService, type Service } from './server.ts';
 import { BenchDatabase, BenchDataDir, DEFAULT_ADMIN_URL, postgresVersion } from './storage.ts';
 
@@ -158,8 +161,57 @@ async function benchBackend(backend: Backend, options: Options): Promise<Backend
   return { backend, poolSize: 'n/a (one connection)', healthz, sessions, sessionsOk, sessionsSent, endUserIds, rows, loadBefore, loadAfter };
 }
 
+/**
+ * BENCH_SCALING=1: two instances on one PostgreSQL database, measured through the same
+ * round-robin proxy with one target and then with both, so the only difference is the
+ * second instance.
+ */
+async function benchScaling(options: Options): Promise<void> {
+  const database = await BenchDatabase.create(options.adminUrl);
+  cleanups.push(() => database.drop());
+  const start = () =>
+    startService({ repoRoot, databaseUrl: database.url, ...(options.poolSize !== undefined && { poolSize: options.poolSize }), nodeArgs: options.nodeArgs });
+  const first = await start();
+  cleanups.push(() => first.stop());
+  const second = await start();
+  cleanups.push(() => second.stop());
+  const project = await createBenchProject(first);
+  const port = (s: Service) => Number(new URL(s.baseUrl).port);
+  const proxy = await RoundRobinProxy.start([port(first)]);
+  cleanups.push(() => proxy.close());
+  const phase = (seconds: number): LoadOptions => ({ connections: options.connections, durationSeconds: seconds });
+  const session = (prefix: string) => ({ clientId: project.clientId, clientSecret: project.clientSecret, endUserPrefix: prefix, poolSize: options.users });
+
+  const rows: Array<[string, LoadResult, LoadResult]> = [];
+  for (const [label, targets] of [
+    ['1 instance', [port(first)]],
+    ['2 instances', [port(first), port(second)]],
+  ] as const) {
+    proxy.targets = [...targets];
+    proxy.dropConnections();
+    if (options.warmupSeconds > 0) await loadSessions(proxy.url, session(`warm-${targets.length}-`), phase(options.warmupSeconds));
+    console.log(`[scaling] ${label}: GET /healthz, then POST /api/platform/portal/sessions, ${options.durationSeconds} s each…`);
+    const healthz = await loadHealthz(proxy.url, phase(options.durationSeconds));
+    const sessions = await loadSessions(proxy.url, session(`user-${targets.length}-`), phase(options.durationSeconds));
+    rows.push([label, healthz, sessions]);
+  }
+  console.log(`\nOne PostgreSQL, through a round-robin proxy, ${options.connections} connections, load ${loadavg()[0]!.toFixed(2)}:`);
+  console.log('| instances | healthz req/s | sessions req/s | sessions p50 ms | sessions p99 ms | non-2xx |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [label, healthz, sessions] of rows) {
+    console.log(`| ${label} | ${Math.round(healthz.rps).toLocaleString('en-US')} | ${Math.round(sessions.rps).toLocaleString('en-US')} | ${sessions.p50} | ${sessions.p99} | ${healthz.non2xx + sessions.non2xx} |`);
+  }
+  const [one, two] = [rows[0]![2].rps, rows[1]![2].rps];
+  console.log(`\nSessions with two instances: ${(two / one).toFixed(2)}× one instance.`);
+}
+
 async function main(): Promise<void> {
   const options = readOptions();
+  if (process.env.BENCH_SCALING?.trim() === '1') {
+    await benchScaling(options);
+    await cleanup();
+    return;
+  }
   const postgres = options.backends.includes('postgres') ? await postgresVersion(options.adminUrl) : undefined;
   printFacts('Machine', machineFacts(repoRoot, postgres));
   console.log(
