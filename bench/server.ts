@@ -64,8 +64,8 @@ export async function startService(options: StartOptions): Promise<Service> {
 
 async function startOnce(options: StartOptions): Promise<Service> {
   const port = await freePort();
-  let simulatorPort = await freePort();
-  while (simulatorPort === port) simulatorPort = await freePort();
+  let gatewayPort = await freePort();
+  while (gatewayPort === port) gatewayPort = await freePort();
   const adminKey = `bench_admin_${randomBytes(24).toString('base64url')}`;
   const baseUrl = `http://127.0.0.1:${port}`;
 
@@ -84,7 +84,11 @@ async function startOnce(options: StartOptions): Promise<Service> {
     RATE_LIMIT_SESSIONS_PER_IP: '10000000',
     RATE_LIMIT_PLATFORM_PER_CLIENT: '10000000',
     RATE_LIMIT_WINDOW_SECONDS: '60',
-    MIDTRANS_SIMULATOR_PORT: String(simulatorPort),
+    // Production needs a real gateway key; nothing on the session path calls the gateway, so
+    // it points at a closed local port (the scheduler's gateway calls, if any, fail fast).
+    MIDTRANS_SERVER_KEY: `bench-server-key-${randomBytes(8).toString('hex')}`,
+    MIDTRANS_API_URL: `http://127.0.0.1:${gatewayPort}`,
+    MIDTRANS_SNAP_URL: `http://127.0.0.1:${gatewayPort}`,
   });
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   if (options.dataDir) env.DATA_DIR = options.dataDir;

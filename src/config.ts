@@ -18,6 +18,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   trustProxy: boolean;
   dbPoolSize: number;
+  /** Hot statements sent as named (prepared) statements; false behind PgBouncer < 1.21 in transaction mode. */
+  dbPreparedStatements: boolean;
   dbTimeouts: {
     /** Longest wait for a pooled connection (opening one, or queueing for a busy one). */
     connectMs: number;
@@ -170,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
+    dbPreparedStatements: boolean(env, 'DB_PREPARED_STATEMENTS', true),
     dbTimeouts: Object.freeze({
       connectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
       statementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
     timeouts: config.dbTimeouts,
+    preparedStatements: config.dbPreparedStatements,
     // A restart or failover: the broken connection is dropped, requests answer 503 meanwhile.
     onConnectionError: (err) => logger.warn({ err }, 'database connection lost; dropping it'),
   });

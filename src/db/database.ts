@@ -27,6 +27,8 @@ export interface DatabaseOptions {
   timeouts?: Partial<DatabaseTimeouts>;
   /** PostgreSQL only: a pooled connection broke (restart, failover, terminated backend). */
   onConnectionError?: (err: Error) => void;
+  /** PostgreSQL only: named statements for the hot queries (db/prepared.ts); default true. */
+  preparedStatements?: boolean;
 }
 
 export interface DatabaseTimeouts {
@@ -54,6 +56,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       statementTimeoutMs: timeouts.statementMs,
       idleInTransactionTimeoutMs: timeouts.idleInTransactionMs,
       onConnectionError: options.onConnectionError ?? (() => {}),
+      preparedStatements: options.preparedStatements ?? true,
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', poolStats: () => pool.stats(), close: () => db.destroy() };

@@ -1,5 +1,6 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { preparedNameOf } from './prepared.ts';
 
 export interface PgPoolOptions {
   url: string;
@@ -12,6 +13,8 @@ export interface PgPoolOptions {
   idleInTransactionTimeoutMs: number;
   /** Told about a connection that broke (a restart, a failover, a terminated backend). */
   onConnectionError: (err: Error) => void;
+  /** Send the statements marked in db/prepared.ts as named statements (prepared once per connection). */
+  preparedStatements: boolean;
 }
 
 /** Connections of one instance's pool, for the metrics endpoint. */
@@ -73,6 +76,8 @@ export function resilientPgPool(options: PgPoolOptions): PostgresPool & { stats(
           // ROLLBACK Kysely sends next (it would wait out a second timeout on a hung server).
           if (broken) throw new Error('Client has encountered a connection error and is not queryable', { cause: broken });
           try {
+            const name = options.preparedStatements ? preparedNameOf(sql) : undefined;
+            if (name) return await client.query({ name, text: sql, values: parameters as unknown[] });
             return await client.query(sql, parameters as unknown[]);
           } catch (err) {
             if (isConnectionLevel(err)) broken ??= err as Error;

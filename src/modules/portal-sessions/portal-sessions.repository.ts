@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { preparedMarker } from '../../db/prepared.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Locale, ThemeConfig } from '../../db/types.ts';
 
@@ -27,20 +28,32 @@ export interface MintTokenInput {
 }
 
 /**
+ * The hot path's one statement, compiled once: Kysely's builder would rebuild and recompile
+ * the same text on every request, and the marker makes the pg pool send it as a named
+ * statement, parsed and planned once per connection (db/prepared.ts).
+ */
+const MINT_SQL = `${preparedMarker('mint_portal_token')} select mint_portal_token(
+  $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) as end_user_id`;
+
+/**
  * The hot path in one round trip: the `mint_portal_token` function (migration 0004)
  * re-checks the client secret hash and the redirect_uri allowlist, finds or creates the
  * end user (a new one on the project's default plan, with its subscription.created event),
- * refreshes optional profile fields, and stores the token's hash. Returns undefined when
+ * refreshes optional profile fields, and stores the token's hash; when only the token was
+ * written, its commit is asynchronous (see migration 0014). Returns undefined when
  * the secret hash is stale or the redirect_uri is not registered.
  */
 export async function mintPortalToken(db: Db, i: MintTokenInput): Promise<{ end_user_id: string } | undefined> {
-  const result = await sql<{ end_user_id: string | null }>`
-    select mint_portal_token(
-      ${i.projectId}, ${i.secretHash}, ${i.redirectUri}, ${i.externalId}, ${i.email}, ${i.name}, ${i.locale},
-      ${i.tokenHash}, ${i.newEndUserId}, ${i.newSubscriptionId}, ${i.newEventId},
-      ${i.now}, ${i.expiresAt}, ${i.monthEnd}, ${i.yearEnd}
-    ) as end_user_id
-  `.execute(db);
+  // Its token-only path makes the commit asynchronous (migration 0014): inside a caller's
+  // transaction that would also apply to the caller's writes.
+  if (db.isTransaction) throw new Error('mintPortalToken runs in a transaction of its own, never inside another');
+  const result = await db.executeQuery<{ end_user_id: string | null }>(
+    CompiledQuery.raw(MINT_SQL, [
+      i.projectId, i.secretHash, i.redirectUri, i.externalId, i.email, i.name, i.locale,
+      i.tokenHash, i.newEndUserId, i.newSubscriptionId, i.newEventId,
+      i.now, i.expiresAt, i.monthEnd, i.yearEnd,
+    ]),
+  );
   const endUserId = result.rows[0]?.end_user_id;
   return endUserId ? { end_user_id: endUserId } : undefined;
 }
