@@ -101,6 +101,24 @@ describe('asynchronous commit only for the token-only transaction', () => {
   });
 });
 
+describe('no row locks on the project or the end user', () => {
+  it('a token-only mint leaves both rows untouched (no xmax written: no referential lock, no MultiXact)', async () => {
+    await createSession(t.url, project, 'untouched');
+    const xmax = async () => {
+      const rows = await sql<{ p: string; e: string }>`
+        select projects.xmax::text as p, end_users.xmax::text as e
+        from projects join end_users on end_users.project_id = projects.id
+        where projects.id = ${project.id} and end_users.external_id = 'untouched'
+      `.execute(t.database.db);
+      return rows.rows[0];
+    };
+    const before = await xmax();
+    expect(await mintPortalToken(t.database.db, input('untouched'))).toBeDefined();
+    expect(await mintPortalToken(t.database.db, input('untouched'))).toBeDefined();
+    expect(await xmax()).toEqual(before);
+  });
+});
+
 describe.runIf(onPostgres)('the mint is a prepared statement (PostgreSQL)', () => {
   async function preparedAfterMint(preparedStatements: boolean): Promise<string[]> {
     const handle = await openDatabase({ url: t.database.url, poolSize: 1, preparedStatements });

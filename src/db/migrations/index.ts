@@ -12,7 +12,7 @@ import * as m0010 from './0010_key_rotation_and_time_zone.ts';
 import * as m0011 from './0011_payment_instructions.ts';
 import * as m0012 from './0012_saved_card_display.ts';
 import * as m0013 from './0013_plan_translations.ts';
-import * as m0014 from './0014_mint_token_only_async_commit.ts';
+import * as m0014 from './0014_mint_fast_path.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -32,7 +32,7 @@ const migrations: Record<string, Migration> = {
   '0011_payment_instructions': m0011,
   '0012_saved_card_display': m0012,
   '0013_plan_translations': m0013,
-  '0014_mint_token_only_async_commit': m0014,
+  '0014_mint_fast_path': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,19 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * `mint_portal_token` (0004, 0010), same signature and results, with one change: when the
+ * The session endpoint's fast path (docs/benchmarks.md, "The session hot path"), two changes.
+ *
+ * 1. `portal_tokens` loses its foreign keys. Each insert of a token ran two referential
+ * checks, `select … for key share` on the project's row and on the end user's, and a row
+ * lock is a write: every mint dirtied and WAL-logged the project's row, and concurrent mints
+ * for one project turned that lock into a MultiXact (about a third of the database's
+ * throughput for this statement). The references still hold by construction: the only
+ * writer is `mint_portal_token`, which inserts the project it has just verified and the end
+ * user it has just found or created *in that project* in the same transaction; projects
+ * and end users are never deleted; and every reader of a token inner-joins both (an orphan
+ * token could not open anything).
+ *
+ * 2. `mint_portal_token` (0004, 0010), same signature and results, except that when the
  * call writes nothing but the token — the end user already exists and no profile field
  * changed, the common case — the transaction commits asynchronously
  * (`synchronous_commit = off`, local to that transaction only).
@@ -16,6 +28,12 @@ import { sql, type Kysely } from 'kysely';
  * database's throughput for this statement).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    alter table portal_tokens
+      drop constraint portal_tokens_project_id_fkey,
+      drop constraint portal_tokens_end_user_id_fkey
+  `.execute(db);
+
   await sql`
     create or replace function mint_portal_token(
       p_project_id text, p_secret_hash bytea, p_redirect_uri text,
