@@ -20,6 +20,9 @@
  *   BENCH_JSON          also write the raw figures to this file
  *   BENCH_SCALING       "1": instead, one vs two instances on one PostgreSQL behind a
  *                       round-robin proxy (docs/scaling.md)
+ *   BENCH_PGBOUNCER     "1": the postgres backend's service connects through a PgBouncer in
+ *                       transaction mode (default_pool_size = the service's pool size), with
+ *                       DB_PREPARED_STATEMENTS=false (docs/scaling.md)
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -28,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { CpuMeter } from './cpu.ts';
 import { loadHealthz, loadSessions, type LoadOptions, type LoadResult } from './load.ts';
 import { machineFacts, printFacts, printResults, type BackendReport } from './report.ts';
+import { havePgBouncer, PGBOUNCER, startPgBouncer, type PgBouncer } from './pgbouncer.ts';
 import { RoundRobinProxy } from './proxy.ts';
 import { createBenchProject, killServices, startService, type Service } from './server.ts';
 import { BenchDatabase, BenchDataDir, DEFAULT_ADMIN_URL, postgresVersion } from './storage.ts';
@@ -47,6 +51,7 @@ interface Options {
   pgSettings: string | undefined;
   nodeArgs: string[];
   jsonPath: string | undefined;
+  pgBouncer: boolean;
 }
 
 function readOptions(env = process.env): Options {
@@ -70,6 +75,7 @@ function readOptions(env = process.env): Options {
     pgSettings: env.BENCH_PG_SETTINGS?.trim() || undefined,
     nodeArgs: (env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     jsonPath: env.BENCH_JSON?.trim() || undefined,
+    pgBouncer: env.BENCH_PGBOUNCER?.trim() === '1',
   };
   if (options.users <= options.connections) throw new Error('BENCH_USERS must exceed BENCH_CONNECTIONS (no id in flight twice)');
   return options;
@@ -105,12 +111,29 @@ async function benchBackend(backend: Backend, options: Options): Promise<Backend
     console.log(`\n[pglite] DATA_DIR ${dataDir.path}`);
   }
 
+  let databaseUrl = database?.url;
+  let env: Record<string, string> = {};
+  let bouncer: PgBouncer | undefined;
+  if (database && options.pgBouncer) {
+    if (!havePgBouncer) throw new Error(`BENCH_PGBOUNCER=1 needs ${PGBOUNCER} (apt-get install pgbouncer)`);
+    const server = new URL(database.url);
+    bouncer = await startPgBouncer(
+      { host: server.hostname, port: Number(server.port || 5432), user: decodeURIComponent(server.username) || 'postgres' },
+      { poolSize: options.poolSize ?? 10 },
+    );
+    cleanups.push(() => bouncer!.stop());
+    databaseUrl = bouncer.url(database.name);
+    env = { DB_PREPARED_STATEMENTS: 'false' };
+    console.log(`[postgres] through PgBouncer (transaction mode) at ${databaseUrl}`);
+  }
+
   const started = Date.now();
   const service: Service = await startService({
     repoRoot,
-    ...(database ? { databaseUrl: database.url } : { dataDir: dataDir!.path }),
+    ...(databaseUrl ? { databaseUrl } : { dataDir: dataDir!.path }),
     ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
     nodeArgs: options.nodeArgs,
+    env,
   });
   cleanups.push(() => service.stop());
   console.log(`[${backend}] service pid ${service.pid} ready at ${service.baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -147,6 +170,7 @@ async function benchBackend(backend: Backend, options: Options): Promise<Backend
   const loadAfter = loadavg()[0]!;
 
   await service.stop();
+  await bouncer?.stop(); // its server connections publish their transaction counters on exit
   // The start-up banner is plain text; warnings and errors are pino's JSON lines.
   const logged = service.output().split('\n').filter((line) => line.startsWith('{'));
   if (logged.length) console.log(`[${backend}] the service logged ${logged.length} warning/error lines; last ones:\n${logged.slice(-5).join('\n')}`);

@@ -22,6 +22,8 @@ export interface StartOptions {
   poolSize?: number;
   /** Extra node flags for the service, e.g. `--cpu-prof` (BENCH_SERVICE_NODE_ARGS). */
   nodeArgs?: string[];
+  /** Extra service variables (e.g. DB_PREPARED_STATEMENTS=false behind PgBouncer). */
+  env?: Record<string, string>;
 }
 
 const live = new Set<ChildProcess>();
@@ -50,7 +52,7 @@ export function freePort(): Promise<number> {
 
 /** Variables Langgan reads: never inherited from the shell running the bench. */
 const SERVICE_VARIABLES =
-  /^(PORT|HOST|PUBLIC_URL|DATABASE_URL|DATA_DIR|ADMIN_API_KEY|LOG_LEVEL|NODE_ENV|DEMO|TRUST_PROXY|DB_POOL_SIZE|RATE_LIMIT_.*|MIDTRANS_.*|PAYMENT_.*|SCHEDULER_.*|WEBHOOK_.*)$/;
+  /^(PORT|HOST|PUBLIC_URL|DATABASE_URL|DATA_DIR|ADMIN_API_KEY|LOG_LEVEL|NODE_ENV|DEMO|TRUST_PROXY|DB_.*|REDIS_.*|METRICS_.*|RETENTION_.*|DASHBOARD_.*|RATE_LIMIT_.*|MIDTRANS_.*|PAYMENT_.*|SCHEDULER_.*|WEBHOOK_.*)$/;
 
 export async function startService(options: StartOptions): Promise<Service> {
   try {
@@ -93,6 +95,7 @@ async function startOnce(options: StartOptions): Promise<Service> {
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   if (options.dataDir) env.DATA_DIR = options.dataDir;
   if (options.poolSize !== undefined) env.DB_POOL_SIZE = String(options.poolSize);
+  Object.assign(env, options.env);
 
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: options.repoRoot,

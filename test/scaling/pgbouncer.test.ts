@@ -6,7 +6,7 @@ import { mintPortalToken } from '../../src/modules/portal-sessions/portal-sessio
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
-import { havePgBouncer, startPgBouncer, type PgBouncer } from '../support/pgbouncer.ts';
+import { havePgBouncer, startPgBouncer, type PgBouncer } from '../../bench/pgbouncer.ts';
 import { openPortal } from '../portal/support/portal-client.ts';
 
 /**

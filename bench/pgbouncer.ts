@@ -3,9 +3,12 @@ import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './ports.ts';
+import { freePort } from './server.ts';
 
-/** Debian's `pgbouncer` package (`.ci/run` installs it); PGBOUNCER_PATH overrides. */
+/**
+ * A throwaway PgBouncer, for `BENCH_PGBOUNCER=1` and test/scaling/pgbouncer.test.ts.
+ * Debian's `pgbouncer` package (`.ci/run` installs it); PGBOUNCER_PATH overrides.
+ */
 export const PGBOUNCER = process.env.PGBOUNCER_PATH ?? '/usr/sbin/pgbouncer';
 export const havePgBouncer = existsSync(PGBOUNCER);
 
@@ -74,9 +77,9 @@ export async function startPgBouncer(server: { host: string; port: number; user:
     url: (database) => `postgres://${server.user}@127.0.0.1:${port}/${database}`,
     log,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };
