@@ -25,6 +25,7 @@ import { PlanResponse } from './modules/plans/plans.schemas.ts';
 import { DASHBOARD_PREFIX, dashboardPlugin } from './apps/dashboard/dashboard.plugin.ts';
 import { accountAdminRoutes } from './modules/accounts/accounts.admin.routes.ts';
 import { brandingAdminRoutes, logoRoutes } from './modules/branding/branding.routes.ts';
+import { emailAdminRoutes } from './modules/email/emails.admin.routes.ts';
 import { registerFontRoutes } from './theme/fonts.ts';
 import { paymentAdminRoutes } from './modules/payments/payments.admin.routes.ts';
 import { paymentPlatformRoutes } from './modules/payments/payments.platform.routes.ts';
@@ -133,6 +134,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       await admin.register(paymentAdminRoutes(deps));
       await admin.register(accountAdminRoutes(deps));
       await admin.register(brandingAdminRoutes(deps));
+      await admin.register(emailAdminRoutes(deps));
     },
     { prefix: '/api/admin' },
   );

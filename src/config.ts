@@ -56,6 +56,8 @@ export interface Config {
     webhookFailedDays: number;
     /** Published events no delivery refers to any more; undefined keeps events for ever. */
     eventsDays: number | undefined;
+    /** Sent (or given-up) emails' bodies; the record that it was sent (to, subject, when) stays. */
+    emailBodiesDays: number;
   };
   metrics: {
     /** Serve GET /metrics on the main listener to `Authorization: Bearer <token>`. */
@@ -64,6 +66,19 @@ export interface Config {
     port: number | undefined;
   };
   demo: boolean;
+  mail: {
+    /**
+     * SMTP server customer email goes through (credentials may be in the URL; never logged).
+     * Unset: development starts the local mail catcher and sends there; production sends
+     * nothing and says so at start.
+     */
+    smtpUrl: string | undefined;
+    /** The From address of every email; the display name is the project's. */
+    from: string;
+    /** The local mail catcher (development without SMTP_URL): its SMTP port and its inbox. */
+    catcherPort: number;
+    catcherHttpPort: number;
+  };
   payments: {
     /** Lifetime of a payment link (Snap expiry); VA and QRIS may stay pending this long. */
     expiryMinutes: number;
@@ -154,6 +169,16 @@ export function loadConfig(env: Env = process.env): Config {
   const metricsPort = optionalInteger(env, 'METRICS_PORT', 1, 65535);
   if (metricsPort !== undefined && metricsPort === port) throw new ConfigError('METRICS_PORT', 'must differ from PORT');
 
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl && !isSmtpUrl(smtpUrl)) throw new ConfigError('SMTP_URL', 'must be an smtp:// or smtps:// URL with a host, e.g. smtps://user:password@smtp.example.com:465');
+  const mailFromRaw = env.MAIL_FROM?.trim();
+  if (nodeEnv === 'production' && smtpUrl && !mailFromRaw) throw new ConfigError('MAIL_FROM', 'is required with SMTP_URL when NODE_ENV=production (the address customers see email from)');
+  const mailFrom = mailFromRaw || 'billing@localhost';
+  if (!EMAIL_ADDRESS.test(mailFrom)) throw new ConfigError('MAIL_FROM', `must be a bare email address like billing@example.com (the display name is each project's), got "${mailFrom}"`);
+  const catcherPort = integer(env, 'MAIL_CATCHER_PORT', 3002, 0, 65535);
+  const catcherHttpPort = integer(env, 'MAIL_CATCHER_HTTP_PORT', 3003, 0, 65535);
+  if (catcherPort !== 0 && catcherPort === catcherHttpPort) throw new ConfigError('MAIL_CATCHER_HTTP_PORT', 'must differ from MAIL_CATCHER_PORT');
+
   const webhookDeliveredDays = integer(env, 'RETENTION_WEBHOOK_DELIVERED_DAYS', 30, 1, 3650);
   const webhookFailedDays = integer(env, 'RETENTION_WEBHOOK_FAILED_DAYS', 90, 1, 3650);
   if (webhookFailedDays < webhookDeliveredDays) {
@@ -194,9 +219,11 @@ export function loadConfig(env: Env = process.env): Config {
       webhookDeliveredDays,
       webhookFailedDays,
       eventsDays: optionalInteger(env, 'RETENTION_EVENTS_DAYS', 1, 36500),
+      emailBodiesDays: integer(env, 'RETENTION_EMAIL_BODIES_DAYS', 30, 1, 3650),
     }),
     metrics: Object.freeze({ token: metricsToken, port: metricsPort }),
     demo,
+    mail: Object.freeze({ smtpUrl, from: mailFrom, catcherPort, catcherHttpPort }),
     payments: Object.freeze({
       expiryMinutes: integer(env, 'PAYMENT_EXPIRY_MINUTES', 24 * 60, 1, 7 * 24 * 60),
       schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_SECONDS', 30, 1, 3600) * 1000,
@@ -251,6 +278,18 @@ function oneOf<const T extends readonly string[]>(env: Env, name: string, allowe
   if (!raw) return fallback;
   if (!allowed.includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw;
+}
+
+/** Deliberately plain: one @, no spaces or angle brackets, a dot in the domain (or localhost). */
+const EMAIL_ADDRESS = /^[^\s@<>"]+@([^\s@<>".]+\.)*[^\s@<>".]+$/;
+
+function isSmtpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 function isRedisUrl(raw: string): boolean {

@@ -9,6 +9,7 @@ import { registerDatabaseGauges } from './metrics/database-gauges.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { PaymentGateway } from './payments/gateway.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import type { MailTransport } from './modules/email/transport.ts';
 
 /**
  * Everything a route, service or job needs, wired once. Tests build their own with a
@@ -26,6 +27,8 @@ export interface Deps {
   logger: Logger;
   /** This app's own Prometheus registry and the instruments code updates. */
   metrics: Metrics;
+  /** Where customer email goes; undefined: email is off (nothing is queued). */
+  mail: MailTransport | undefined;
 }
 
 export function createDeps(input: {
@@ -37,8 +40,9 @@ export function createDeps(input: {
   logger?: Logger;
   /** PostgreSQL only: the pool's usage, for the metrics endpoint. */
   poolStats?: (() => PoolStats) | undefined;
+  mail?: MailTransport | undefined;
 }): Deps {
-  const { poolStats, ...rest } = input;
+  const { poolStats, mail, ...rest } = input;
   const logger = input.logger ?? createLogger(input.config);
   const metrics = createMetrics();
   registerDatabaseGauges(metrics, { db: input.db, clock: input.clock, logger, poolStats });
@@ -46,6 +50,7 @@ export function createDeps(input: {
     ...rest,
     logger,
     metrics,
+    mail,
     credentials: new ClientCredentialCache(input.db, input.clock),
     rateLimits: rateLimitStore(input.config, input.clock, logger, metrics),
   };

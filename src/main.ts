@@ -9,6 +9,8 @@ import { systemClock } from './lib/clock.ts';
 import { createLogger } from './lib/logger.ts';
 import { startMetricsServer } from './metrics/metrics-server.ts';
 import { observeJobRuns } from './metrics/metrics.ts';
+import { deliverEmails } from './modules/email/deliver-emails.ts';
+import { setUpMail } from './modules/email/setup.ts';
 import { openDueCheckouts } from './modules/payments/checkout.ts';
 import { reconcilePendingPayments } from './modules/payments/reconcile.ts';
 import { processPeriodEnds } from './modules/subscriptions/period-end.ts';
@@ -57,7 +59,17 @@ async function main(): Promise<void> {
   });
   if (!config.databaseUrl) await migrate(database.db);
   const payments = await setUpPayments(config);
-  const deps = createDeps({ config, db: database.db, dbKind: database.kind, clock: systemClock, gateway: payments.gateway, logger, poolStats: database.poolStats });
+  const mail = await setUpMail(config);
+  const deps = createDeps({
+    config,
+    db: database.db,
+    dbKind: database.kind,
+    clock: systemClock,
+    gateway: payments.gateway,
+    logger,
+    poolStats: database.poolStats,
+    mail: mail.transport,
+  });
   // Process metrics (CPU, memory, event-loop lag) only here: they sample for the process's lifetime.
   collectDefaultMetrics({ register: deps.metrics.registry, prefix: 'langgan_' });
   const demo =
@@ -71,6 +83,7 @@ async function main(): Promise<void> {
       { name: 'reconcile-payments', run: () => reconcilePendingPayments(deps) },
       { name: 'open-payment-pages', run: () => openDueCheckouts(deps) },
       { name: 'deliver-webhooks', run: () => deliverWebhooks(deps) },
+      { name: 'deliver-emails', run: () => deliverEmails(deps) },
       { name: 'retention', run: () => purgeExpired(deps) },
     ],
     config.payments.schedulerIntervalMs,
@@ -91,6 +104,8 @@ async function main(): Promise<void> {
       await metricsServer?.close();
       await deps.rateLimits.close();
       await payments.simulator?.close();
+      mail.transport?.close();
+      await mail.catcher?.close();
       await database.close();
     } finally {
       clearTimeout(force);
@@ -111,6 +126,7 @@ async function main(): Promise<void> {
     payments.simulator
       ? `  Payments:                  Midtrans simulator on ${payments.simulator.url} (no MIDTRANS_SERVER_KEY set)`
       : `  Payments:                  Midtrans ${config.midtrans.env}`,
+    `  Email:                     ${mail.banner}`,
   ];
   if (demo) {
     lines.push(

@@ -58,8 +58,18 @@ describe('loadConfig', () => {
   });
 
   it('keeps rows by the documented retention defaults, events for ever unless told', () => {
-    expect(loadConfig({}).retention).toEqual({ portalTokensDays: 1, sessionsDays: 30, webhookDeliveredDays: 30, webhookFailedDays: 90, eventsDays: undefined });
+    expect(loadConfig({}).retention).toEqual({ portalTokensDays: 1, sessionsDays: 30, webhookDeliveredDays: 30, webhookFailedDays: 90, eventsDays: undefined, emailBodiesDays: 30 });
     expect(loadConfig({ RETENTION_EVENTS_DAYS: '400', RETENTION_WEBHOOK_DELIVERED_DAYS: '7' }).retention).toMatchObject({ eventsDays: 400, webhookDeliveredDays: 7 });
+  });
+
+  it('sends email through SMTP_URL, or the local catcher in development; MAIL_FROM names the sender address', () => {
+    expect(loadConfig({}).mail).toEqual({ smtpUrl: undefined, from: 'billing@localhost', catcherPort: 3002, catcherHttpPort: 3003 });
+    expect(loadConfig({ SMTP_URL: 'smtps://user:p%40ss@smtp.example.com:465', MAIL_FROM: 'billing@example.com', MAIL_CATCHER_PORT: '2525' }).mail).toEqual({
+      smtpUrl: 'smtps://user:p%40ss@smtp.example.com:465',
+      from: 'billing@example.com',
+      catcherPort: 2525,
+      catcherHttpPort: 3003,
+    });
   });
 
   it('serves no metrics unless METRICS_TOKEN or METRICS_PORT is set', () => {
@@ -127,6 +137,17 @@ describe('loadConfig', () => {
     [{ RETENTION_PORTAL_TOKENS_DAYS: '0' }, 'RETENTION_PORTAL_TOKENS_DAYS', /between 1 and/],
     [{ RETENTION_WEBHOOK_DELIVERED_DAYS: '60', RETENTION_WEBHOOK_FAILED_DAYS: '30' }, 'RETENTION_WEBHOOK_FAILED_DAYS', /at least RETENTION_WEBHOOK_DELIVERED_DAYS/],
     [{ RETENTION_EVENTS_DAYS: 'forever' }, 'RETENTION_EVENTS_DAYS', /whole number/],
+    [{ RETENTION_EMAIL_BODIES_DAYS: '0' }, 'RETENTION_EMAIL_BODIES_DAYS', /between 1 and/],
+    [{ SMTP_URL: 'http://smtp.example.com' }, 'SMTP_URL', /smtp:\/\/ or smtps:\/\//],
+    [{ SMTP_URL: 'smtp://' }, 'SMTP_URL', /with a host/],
+    [{ MAIL_FROM: 'Billing <billing@example.com>' }, 'MAIL_FROM', /bare email address/],
+    [{ MAIL_FROM: 'not-an-address' }, 'MAIL_FROM', /bare email address/],
+    [
+      { NODE_ENV: 'production', ADMIN_API_KEY: 'adm_prod_0123456789abcdefghijklmn', MIDTRANS_SERVER_KEY: 'Mid-server-real', SMTP_URL: 'smtp://smtp.example.com' },
+      'MAIL_FROM',
+      /required with SMTP_URL/,
+    ],
+    [{ MAIL_CATCHER_PORT: '3003' }, 'MAIL_CATCHER_HTTP_PORT', /differ from MAIL_CATCHER_PORT/],
   ])('refuses %o naming %s', (env, variable, problem) => {
     let error: unknown;
     try {

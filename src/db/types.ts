@@ -279,6 +279,36 @@ export interface Database {
   dashboard_actions: DashboardActionsTable;
   audit_log: AuditLogTable;
   project_logos: ProjectLogosTable;
+  email_outbox: EmailOutboxTable;
+}
+
+export type EmailType = 'payment_receipt';
+export type EmailStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** Customer email waiting to be sent, or the record that it was (migration 0015). */
+export interface EmailOutboxTable {
+  id: string;
+  project_id: string;
+  end_user_id: string | null;
+  type: EmailType;
+  /** Unique per project: the cause (`payment_receipt:<payment id>`), so it is queued once. */
+  idempotency_key: string;
+  to_address: string;
+  locale: Locale;
+  subject: string;
+  /** Null once purged (RETENTION_EMAIL_BODIES_DAYS). */
+  text_body: string | null;
+  html_body: string | null;
+  /** The Message-ID header, the same on every attempt. */
+  message_id: string;
+  status: ColumnType<EmailStatus, EmailStatus | undefined, EmailStatus>;
+  attempts: Generated<number>;
+  /** When it is due; while `sending`, when the claim's lease ends. */
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+  body_purged_at: Timestamp | null;
 }
 
 export interface UsersTable {

@@ -4,6 +4,7 @@ import type { PoolStats } from '../db/pg-pool.ts';
 import type { Clock } from '../lib/clock.ts';
 import { withDeadline } from '../lib/deadline.ts';
 import type { Logger } from '../lib/logger.ts';
+import { countOpenEmails } from '../modules/email/email.repository.ts';
 import { countPaymentsByStatus } from '../modules/payments/payments.repository.ts';
 import { countOpenDeliveries } from '../modules/webhooks/webhooks.repository.ts';
 import { schedulerLagSeconds } from '../scheduler/lag.ts';
@@ -50,6 +51,19 @@ export function registerDatabaseGauges(
     registers,
     async collect() {
       await read(this, 'webhook deliveries', () => countOpenDeliveries(deps.db), (counts) => {
+        this.set({ status: 'pending' }, counts.pending);
+        this.set({ status: 'failed' }, counts.failed);
+      });
+    },
+  });
+
+  new Gauge({
+    name: 'langgan_email_outbox',
+    help: 'Customer email still to send (pending, including claimed ones: the backlog) and given up on (failed)',
+    labelNames: ['status'],
+    registers,
+    async collect() {
+      await read(this, 'email outbox', () => countOpenEmails(deps.db), (counts) => {
         this.set({ status: 'pending' }, counts.pending);
         this.set({ status: 'failed' }, counts.failed);
       });

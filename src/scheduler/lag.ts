@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 /**
  * How far behind the scheduler is: the age of the oldest work that is due and not done
  * (a period or grace end not yet processed, a pending payment past its check time, a
- * webhook delivery past its attempt time).
+ * webhook delivery or an email past its attempt time).
  * 0 when nothing is overdue. Reported by /readyz.
  */
 export async function schedulerLagSeconds(db: Db, now: Date): Promise<number> {
@@ -17,6 +17,8 @@ export async function schedulerLagSeconds(db: Db, now: Date): Promise<number> {
       select min(next_check_at) from payments where status = 'pending' and next_check_at <= ${now}::timestamptz
       union all
       select min(next_attempt_at) from webhook_deliveries where status = 'pending' and next_attempt_at <= ${now}::timestamptz
+      union all
+      select min(next_attempt_at) from email_outbox where status in ('pending', 'sending') and next_attempt_at <= ${now}::timestamptz
     ) overdue
   `.execute(db);
   const due = result.rows[0]?.due;

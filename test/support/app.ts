@@ -6,6 +6,7 @@ import { createDeps, type Deps } from '../../src/deps.ts';
 import { FrozenClock } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import { buildSimulator, type MidtransSimulator } from '../../src/midtrans-simulator/index.ts';
+import type { MailTransport } from '../../src/modules/email/transport.ts';
 import { createMidtransGateway } from '../../src/payments/midtrans/index.ts';
 import { webhookUrl } from '../../src/payments/setup.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -32,7 +33,7 @@ export const TEST_SERVER_KEY = 'SB-Mid-server-langgan-test';
  * clock. `env` overrides configuration variables exactly as the environment would.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; appOptions?: AppOptions; database?: TestDatabase; logger?: Logger } = {},
+  options: { env?: Record<string, string>; appOptions?: AppOptions; database?: TestDatabase; logger?: Logger; mail?: MailTransport } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const clock = new FrozenClock();
@@ -61,6 +62,7 @@ export async function startTestApp(
     clock,
     gateway,
     poolStats: database.poolStats,
+    mail: options.mail,
     ...(options.logger && { logger: options.logger }),
   });
   const app = await buildApp(deps, options.appOptions);

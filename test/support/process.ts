@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 /** `npm start` is `tsx src/main.ts`: run exactly that as a child process, so a crash is a dead process. */
 export function startServiceProcess(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH, ...env },
+    // The mail catcher a development start opens takes free ports, so services started side by side never collide.
+    env: { PATH: process.env.PATH, MAIL_CATCHER_PORT: '0', MAIL_CATCHER_HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Deps } from '../../deps.ts';
 import type { Payment } from '../../db/types.ts';
 import { isForwardTransition, type TransactionState } from '../../payments/gateway.ts';
+import { queuePaymentReceipt } from '../email/payment-receipt.ts';
 import { recordEvent } from '../events/events.repository.ts';
 import { applyPaidPayment, reasonNotToApply } from '../subscriptions/apply-payment.ts';
 import { lockSubscription, rememberSavedCard } from '../subscriptions/subscriptions.repository.ts';
@@ -23,6 +24,7 @@ const EVENT_OF_STATUS = { paid: 'payment.succeeded', failed: 'payment.failed', e
  * superseded or failed it, or its priced period is over — it is recorded as paid, applies
  * nothing, and is flagged for refund (`payment.refund_due`). A failed renewal is replaced by
  * a fresh payment while the grace period lasts, so the customer always has a way to pay.
+ * An applied payment queues its receipt email in the same commit.
  */
 export async function recordGatewayState(deps: Deps, state: TransactionState): Promise<{ outcome: RecordOutcome; payment?: Payment }> {
   const now = deps.clock.now();
@@ -89,6 +91,7 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
       if (state.status === 'paid' && payment.status !== 'refunded') {
         await applyPaidPayment(trx, updated, sub, now);
         if (state.savedTokenId) await rememberSavedCard(trx, payment.subscription_id, state.savedTokenId, state.cardLast4);
+        await queuePaymentReceipt(trx, deps, payment.id, now);
       }
     }
     if (state.status === 'failed' && payment.purpose === 'renewal' && sub.status === 'past_due' && sub.grace_ends_at && sub.grace_ends_at > now) {

@@ -1,4 +1,5 @@
 import type { Locale } from '../../../db/types.ts';
+import { PAYMENT_METHOD_NAMES } from '../../../modules/payments/method-names.ts';
 
 /**
  * Every sentence the portal shows, in English and Bahasa Indonesia. `id` is typed as
@@ -180,16 +181,7 @@ export const en = {
   pageN: (n: number) => `Page ${n}`,
   timesInWib: 'Times are in Western Indonesia Time (WIB, UTC+7).',
   paymentStatus: { pending: 'Pending', paid: 'Paid', failed: 'Failed', canceled: 'Canceled', expired: 'Expired', refunded: 'Refunded' } as Record<string, string>,
-  methods: {
-    credit_card: 'Card',
-    bank_transfer: 'Bank transfer (VA)',
-    echannel: 'Mandiri Bill',
-    permata: 'Permata VA',
-    qris: 'QRIS',
-    gopay: 'GoPay',
-    shopeepay: 'ShopeePay',
-    cstore: 'Convenience store',
-  } as Record<string, string>,
+  methods: PAYMENT_METHOD_NAMES.en,
   methodNone: 'Not chosen yet',
   describePayment: {
     new: (plan: string) => `${plan} plan`,
@@ -429,16 +421,7 @@ export const id: Messages = {
   pageN: (n) => `Halaman ${n}`,
   timesInWib: 'Waktu dalam Waktu Indonesia Barat (WIB, UTC+7).',
   paymentStatus: { pending: 'Menunggu', paid: 'Lunas', failed: 'Gagal', canceled: 'Dibatalkan', expired: 'Kedaluwarsa', refunded: 'Dikembalikan' },
-  methods: {
-    credit_card: 'Kartu',
-    bank_transfer: 'Transfer bank (VA)',
-    echannel: 'Mandiri Bill',
-    permata: 'VA Permata',
-    qris: 'QRIS',
-    gopay: 'GoPay',
-    shopeepay: 'ShopeePay',
-    cstore: 'Gerai retail',
-  },
+  methods: PAYMENT_METHOD_NAMES.id,
   methodNone: 'Belum dipilih',
   describePayment: {
     new: (plan) => `Paket ${plan}`,

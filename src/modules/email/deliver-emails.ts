@@ -1,0 +1,66 @@
+import type { Deps } from '../../deps.ts';
+import { claimDueEmails, recordFailure, recordSent, type EmailRow } from './email.repository.ts';
+import { describe, PermanentMailError } from './transport.ts';
+
+/** Waits after the 1st, 2nd, … failed attempt: about 22 hours in all, then the email is given up. */
+export const EMAIL_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000];
+
+/**
+ * A claim lasts this long. One run sends its whole batch concurrently, and every send is
+ * bounded (10 s connect + 10 s greeting + 30 s of silence), so a live sender finishes well
+ * within it; a sender that died leaves rows another instance re-claims when it ends.
+ */
+export const EMAIL_LEASE_MS = 2 * 60_000;
+const BATCH = 10;
+
+/**
+ * The `deliver-emails` job: claims due emails with SKIP LOCKED (any number of instances),
+ * sends each, and records the outcome under the claim's fencing token.
+ *
+ * At least once, and the edge is documented (docs/email.md): if an instance dies after the
+ * SMTP server accepted a message but before `sent` was written, the message goes again
+ * after the lease — with the same Message-ID, so receiving systems can collapse it.
+ */
+export async function deliverEmails(deps: Pick<Deps, 'db' | 'clock' | 'mail' | 'config' | 'logger'>): Promise<{ sent: number; retried: number; failed: number }> {
+  const outcome = { sent: 0, retried: 0, failed: 0 };
+  const mail = deps.mail;
+  if (!mail) return outcome;
+  const now = deps.clock.now();
+  const claimed = await claimDueEmails(deps.db, now, new Date(now.getTime() + EMAIL_LEASE_MS), BATCH);
+  if (claimed.length === 0) return outcome;
+  const senders = await senderNames(deps, claimed);
+
+  await Promise.all(
+    claimed.map(async (email) => {
+      try {
+        if (email.text_body === null || email.html_body === null) throw new PermanentMailError('the body was purged before the email could be sent');
+        await mail.send({
+          from: { name: senders.get(email.project_id) ?? 'Langgan', address: deps.config.mail.from },
+          to: email.to_address,
+          subject: email.subject,
+          text: email.text_body,
+          html: email.html_body,
+          messageId: email.message_id,
+          headers: { 'X-Langgan-Email-Id': email.id, 'Auto-Submitted': 'auto-generated' },
+        });
+        await recordSent(deps.db, email, deps.clock.now());
+        outcome.sent++;
+      } catch (err) {
+        const giveUp = err instanceof PermanentMailError || email.attempts > EMAIL_RETRY_DELAYS_MS.length;
+        const retryAt = giveUp ? null : new Date(deps.clock.now().getTime() + EMAIL_RETRY_DELAYS_MS[email.attempts - 1]!);
+        await recordFailure(deps.db, email, describe(err), retryAt);
+        if (giveUp) outcome.failed++;
+        else outcome.retried++;
+        deps.logger.warn({ email_id: email.id, attempts: email.attempts, retry_at: retryAt, error: describe(err) }, giveUp ? 'email given up' : 'email not sent; will retry');
+      }
+    }),
+  );
+  return outcome;
+}
+
+/** The From display name of each project in the batch: the project's own name. */
+async function senderNames(deps: Pick<Deps, 'db'>, emails: EmailRow[]): Promise<Map<string, string>> {
+  const ids = [...new Set(emails.map((e) => e.project_id))];
+  const rows = await deps.db.selectFrom('projects').select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

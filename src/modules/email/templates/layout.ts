@@ -1,0 +1,63 @@
+import type { Locale, ThemeConfig } from '../../../db/types.ts';
+import { resolveTheme } from '../../../theme/resolve.ts';
+import { html, type SafeHtml } from '../../../web/html.ts';
+import { emailMessages } from './messages.ts';
+
+/** A rendered email: both parts, ready for the outbox. */
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface EmailFrame {
+  locale: Locale;
+  projectName: string;
+  theme: ThemeConfig | null;
+  subject: string;
+  heading: string;
+  /** The HTML body (escaped by `html`); `text` is the same content as plain text. */
+  body: SafeHtml;
+  text: string[];
+}
+
+/**
+ * One frame for every customer email, in the project's colours (its light palette, with
+ * the portal's contrast corrections) and font stack. Inline styles and a single table,
+ * because mail clients drop `<style>` and most of CSS layout; no remote images (a remote
+ * image is a tracking pixel and is blocked by most clients anyway).
+ */
+export function renderEmail(frame: EmailFrame): RenderedEmail {
+  const t = emailMessages[frame.locale];
+  const v = resolveTheme(frame.theme, 'light').vars;
+  const page = html`<!doctype html>
+<html lang="${frame.locale}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${frame.subject}</title></head>
+<body style="margin:0;padding:0;background:${v['--bg']};color:${v['--text']};font-family:${v['--font']};">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:${v['--bg']};">
+<tr><td align="center" style="padding:24px 12px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:${v['--surface']};border:1px solid ${v['--border']};border-radius:${v['--radius']};">
+<tr><td style="padding:20px 24px;border-bottom:4px solid ${v['--primary']};font-size:18px;font-weight:700;">${frame.projectName}</td></tr>
+<tr><td style="padding:24px;font-size:16px;line-height:1.5;">
+<h1 style="margin:0 0 16px;font-size:22px;line-height:1.3;">${frame.heading}</h1>
+${frame.body}
+</td></tr>
+<tr><td style="padding:16px 24px;font-size:13px;line-height:1.5;color:${v['--muted']};border-top:1px solid ${v['--border']};">${t.footer(frame.projectName)}</td></tr>
+</table>
+</td></tr>
+</table>
+</body>
+</html>`;
+  const text = [frame.projectName, '', frame.heading, '', ...frame.text, '', '--', t.footer(frame.projectName), ''].join('\n');
+  return { subject: frame.subject, text, html: page.toString() };
+}
+
+/** Label–value rows, in both forms. */
+export function detailRows(rows: ReadonlyArray<[string, string]>, v: { muted: string; border: string }): { html: SafeHtml; text: string[] } {
+  return {
+    html: html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin:16px 0;border-collapse:collapse;">
+${rows.map(([label, value]) => html`<tr><td style="padding:8px 0;border-top:1px solid ${v.border};color:${v.muted};">${label}</td><td align="right" style="padding:8px 0;border-top:1px solid ${v.border};font-weight:600;">${value}</td></tr>`)}
+</table>`,
+    text: rows.map(([label, value]) => `${label}: ${value}`),
+  };
+}
