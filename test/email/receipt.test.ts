@@ -67,6 +67,7 @@ describe('the payment receipt', () => {
     expect(message!.text).toContain(`Reference: ${payment.order_id}`);
     expect(message!.text).toContain('Method: Card');
     expect(message!.text).toMatch(/Paid on: .+ WIB/);
+    expect(message!.text).toMatch(/Period: \d{1,2} \w+ \d{4} – \d{1,2} \w+ \d{4}/);
     // The name is data: escaped in the HTML part, never markup.
     expect(message!.html).toContain('Hi Budi &lt;b&gt;Santoso&lt;/b&gt;,');
     expect(message!.html).not.toContain('<b>Santoso');

@@ -17,6 +17,7 @@ export async function queuePaymentReceipt(trx: Db, deps: Pick<Deps, 'mail' | 'co
     .innerJoin('end_users', 'end_users.id', 'payments.end_user_id')
     .innerJoin('projects', 'projects.id', 'payments.project_id')
     .innerJoin('plans', 'plans.id', 'payments.plan_id')
+    .innerJoin('subscriptions', 'subscriptions.id', 'payments.subscription_id')
     .select([
       'payments.id',
       'payments.project_id',
@@ -27,6 +28,9 @@ export async function queuePaymentReceipt(trx: Db, deps: Pick<Deps, 'mail' | 'co
       'payments.paid_at',
       'payments.period_start',
       'payments.period_end',
+      // A first purchase's period starts when it is paid: the subscription has it now.
+      'subscriptions.current_period_start',
+      'subscriptions.current_period_end',
       'payments.order_id',
       'end_users.email',
       'end_users.name as customer_name',
@@ -65,8 +69,8 @@ export async function queuePaymentReceipt(trx: Db, deps: Pick<Deps, 'mail' | 'co
       currency: row.currency,
       method: row.payment_method,
       paidAt: row.paid_at ?? now,
-      periodStart: row.period_start,
-      periodEnd: row.period_end,
+      periodStart: row.period_start ?? row.current_period_start,
+      periodEnd: row.period_end ?? row.current_period_end,
       orderId: row.order_id,
     }),
   });

@@ -34,6 +34,7 @@ export function renderEmail(frame: EmailFrame): RenderedEmail {
 <html lang="${frame.locale}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${frame.subject}</title></head>
 <body style="margin:0;padding:0;background:${v['--bg']};color:${v['--text']};font-family:${v['--font']};">
+<main>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:${v['--bg']};">
 <tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:${v['--surface']};border:1px solid ${v['--border']};border-radius:${v['--radius']};">
@@ -46,6 +47,7 @@ ${frame.body}
 </table>
 </td></tr>
 </table>
+</main>
 </body>
 </html>`;
   const text = [frame.projectName, '', frame.heading, '', ...frame.text, '', '--', t.footer(frame.projectName), ''].join('\n');
@@ -56,7 +58,7 @@ ${frame.body}
 export function detailRows(rows: ReadonlyArray<[string, string]>, v: { muted: string; border: string }): { html: SafeHtml; text: string[] } {
   return {
     html: html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin:16px 0;border-collapse:collapse;">
-${rows.map(([label, value]) => html`<tr><td style="padding:8px 0;border-top:1px solid ${v.border};color:${v.muted};">${label}</td><td align="right" style="padding:8px 0;border-top:1px solid ${v.border};font-weight:600;">${value}</td></tr>`)}
+${rows.map(([label, value]) => html`<tr><td style="padding:8px 12px 8px 0;border-top:1px solid ${v.border};color:${v.muted};vertical-align:top;">${label}</td><td align="right" style="padding:8px 0;border-top:1px solid ${v.border};font-weight:600;word-break:break-all;">${value}</td></tr>`)}
 </table>`,
     text: rows.map(([label, value]) => `${label}: ${value}`),
   };
