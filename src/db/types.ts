@@ -45,6 +45,11 @@ export interface ProjectsTable {
   default_locale: Locale;
   grace_period_days: ColumnType<number, number | undefined, number>;
   development_mode: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Customer email (migration 0015): the From display name (null: the project's name)… */
+  email_sender_name: ColumnType<string | null, string | null | undefined, string | null>;
+  /** …where replies go (null: no Reply-To), and the types switched off. */
+  email_reply_to: ColumnType<string | null, string | null | undefined, string | null>;
+  email_disabled_types: ColumnType<EmailType[], string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

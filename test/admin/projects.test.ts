@@ -21,6 +21,9 @@ const PROJECT_KEYS = [
   'currency',
   'default_locale',
   'development_mode',
+  'email_disabled_types',
+  'email_reply_to',
+  'email_sender_name',
   'grace_period_days',
   'id',
   'name',
@@ -135,6 +138,7 @@ describe('admin projects — happy', () => {
     expect(res.body.grace_period_days).toBe(3);
     expect(res.body.development_mode).toBe(false);
     expect(res.body.theme_config).toEqual({});
+    expect([res.body.email_sender_name, res.body.email_reply_to, res.body.email_disabled_types]).toEqual([null, null, []]);
     const row = await projectRow(res.body.id);
     expect([row.currency, row.default_locale, row.grace_period_days, row.development_mode]).toEqual(['IDR', 'en', 3, false]);
   });

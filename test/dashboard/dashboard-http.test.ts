@@ -199,6 +199,34 @@ describe('roles, checked on the server', () => {
     expect(audit.at(-1)).toMatchObject({ actor_user_id: people.admin!.id, data: { changes: { default_locale: { old: 'en', new: 'id' }, grace_period_days: { old: 3, new: 5 } } } });
   });
 
+  it('sets the customer email sender and reply-to and switches receipts off and on, audited; a bad address is shown next to its field', async () => {
+    const c = await signIn('admin');
+    const page = `${base()}/settings`;
+    const settings = { name: 'Acme Notes', default_locale: 'en', redirect_uris: 'https://app.example.com/dashboard', grace_period_days: '3' };
+    expect((await submit(c, page, page, { ...settings, email_types: 'payment_receipt' })).status).toBe(303);
+    const form = (await c.get(page)).text;
+    expect(form).toMatch(/<input type="checkbox" id="email_type_payment_receipt" name="email_types" value="payment_receipt" checked>/);
+    expect(form).toMatch(/<label for="email_sender_name">Sender name<\/label>/);
+
+    const bad = await submit(c, page, page, { ...settings, email_types: 'payment_receipt', email_reply_to: 'not an address' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/<span class="field-error" id="email_reply_to-error">email_reply_to must be an email address/);
+    expect(bad.text).toContain('value="not an address"');
+
+    // The checkbox left unticked: receipts off.
+    const off = await submit(c, page, page, { ...settings, email_sender_name: '  Acme Billing ', email_reply_to: 'help@acme.example' });
+    expect(off.status).toBe(303);
+    const row = () => t.database.db.selectFrom('projects').selectAll().where('id', '=', project.id).executeTakeFirstOrThrow();
+    expect(await row()).toMatchObject({ email_sender_name: 'Acme Billing', email_reply_to: 'help@acme.example', email_disabled_types: ['payment_receipt'] });
+    const audit = await t.database.db.selectFrom('audit_log').selectAll().where('project_id', '=', project.id).where('action', '=', 'project.updated').execute();
+    expect(audit.at(-1)!.data).toMatchObject({ changes: { email_sender_name: { old: null, new: 'Acme Billing' }, email_disabled_types: { old: [], new: ['payment_receipt'] } } });
+    expect((await c.get(page)).text).toMatch(/<input type="checkbox" id="email_type_payment_receipt" name="email_types" value="payment_receipt">/);
+
+    const on = await submit(c, page, page, { ...settings, email_types: 'payment_receipt', email_sender_name: '', email_reply_to: '' });
+    expect(on.status).toBe(303);
+    expect(await row()).toMatchObject({ email_sender_name: null, email_reply_to: null, email_disabled_types: [] });
+  });
+
   it('refuses a POST without the session token, or from another origin, with 403', async () => {
     const c = await signIn('admin');
     const fields = { action_id: 'a1', name: 'X', default_locale: 'en', redirect_uris: '', grace_period_days: '3' };

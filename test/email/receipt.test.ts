@@ -108,6 +108,41 @@ describe('the payment receipt', () => {
   });
 });
 
+describe('per-project settings', () => {
+  const patch = (body: Record<string, unknown>) => http(t.url, 'PATCH', `/api/admin/projects/${project.id}`, { admin: true, body });
+
+  it('sends as the project\'s sender name with its Reply-To, and not at all when the type is switched off', async () => {
+    const set = await patch({ email_sender_name: 'Kopi Billing', email_reply_to: 'help@kopi.example' });
+    expect(set.status, set.text).toBe(200);
+    expect(set.body).toMatchObject({ email_sender_name: 'Kopi Billing', email_reply_to: 'help@kopi.example', email_disabled_types: [] });
+    try {
+      await paidUpgrade('sender-settings');
+      await deliverEmails(t.deps);
+      const [message] = inbox('sender-settings@example.com');
+      expect(message!.headers.from).toBe(`"Kopi Billing" <${t.deps.config.mail.from}>`);
+      expect(message!.headers['reply-to']).toContain('help@kopi.example');
+
+      expect((await patch({ email_disabled_types: ['payment_receipt'] })).status).toBe(200);
+      await paidUpgrade('receipts-off');
+      expect(await outbox('receipts-off@example.com')).toHaveLength(0);
+    } finally {
+      await patch({ email_sender_name: null, email_reply_to: null, email_disabled_types: [] });
+    }
+  });
+
+  it.each([
+    [{ email_sender_name: 'Evil\r\nBcc: everyone@example.com' }, 'email_sender_name'],
+    [{ email_sender_name: '' }, 'email_sender_name'],
+    [{ email_reply_to: 'not an address' }, 'email_reply_to'],
+    [{ email_disabled_types: ['newsletter'] }, 'email_disabled_types'],
+    [{ email_disabled_types: ['payment_receipt', 'payment_receipt'] }, 'email_disabled_types'],
+  ])('refuses %o with a 400 naming %s', async (body, field) => {
+    const res = await patch(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(field);
+  });
+});
+
 describe('delivery', () => {
   it('two instances delivering at once send each email once', async () => {
     const addresses = ['two-a', 'two-b', 'two-c', 'two-d', 'two-e', 'two-f'];

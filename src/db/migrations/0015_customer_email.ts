@@ -13,8 +13,18 @@ import { sql, type Kysely } from 'kysely';
  * - `message_id` is fixed at queueing: a re-send after a crash carries the same Message-ID.
  * - Bodies are purged after `RETENTION_EMAIL_BODIES_DAYS`; the row (to, subject, status,
  *   when) stays.
+ *
+ * Per project: the sender's display name (default: the project's name), a Reply-To
+ * address, and the email types it has switched off (`[]`: all on).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    alter table projects
+      add column email_sender_name text,
+      add column email_reply_to text,
+      add column email_disabled_types jsonb not null default '[]'::jsonb
+  `.execute(db);
+
   await sql`
     create table email_outbox (
       id               text primary key,

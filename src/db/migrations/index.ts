@@ -13,7 +13,7 @@ import * as m0011 from './0011_payment_instructions.ts';
 import * as m0012 from './0012_saved_card_display.ts';
 import * as m0013 from './0013_plan_translations.ts';
 import * as m0014 from './0014_mint_fast_path.ts';
-import * as m0015 from './0015_email_outbox.ts';
+import * as m0015 from './0015_customer_email.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -34,7 +34,7 @@ const migrations: Record<string, Migration> = {
   '0012_saved_card_display': m0012,
   '0013_plan_translations': m0013,
   '0014_mint_fast_path': m0014,
-  '0015_email_outbox': m0015,
+  '0015_customer_email': m0015,
 };
 
 export const migrationProvider: MigrationProvider = {

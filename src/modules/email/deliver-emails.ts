@@ -28,14 +28,16 @@ export async function deliverEmails(deps: Pick<Deps, 'db' | 'clock' | 'mail' | '
   const now = deps.clock.now();
   const claimed = await claimDueEmails(deps.db, now, new Date(now.getTime() + EMAIL_LEASE_MS), BATCH);
   if (claimed.length === 0) return outcome;
-  const senders = await senderNames(deps, claimed);
+  const senders = await sendersOf(deps, claimed);
 
   await Promise.all(
     claimed.map(async (email) => {
       try {
         if (email.text_body === null || email.html_body === null) throw new PermanentMailError('the body was purged before the email could be sent');
+        const sender = senders.get(email.project_id);
         await mail.send({
-          from: { name: senders.get(email.project_id) ?? 'Langgan', address: deps.config.mail.from },
+          from: { name: sender?.name ?? 'Langgan', address: deps.config.mail.from },
+          replyTo: sender?.replyTo ?? undefined,
           to: email.to_address,
           subject: email.subject,
           text: email.text_body,
@@ -58,9 +60,9 @@ export async function deliverEmails(deps: Pick<Deps, 'db' | 'clock' | 'mail' | '
   return outcome;
 }
 
-/** The From display name of each project in the batch: the project's own name. */
-async function senderNames(deps: Pick<Deps, 'db'>, emails: EmailRow[]): Promise<Map<string, string>> {
+/** Each project's sender as it is set now: its display name (default: its own name) and Reply-To. */
+async function sendersOf(deps: Pick<Deps, 'db'>, emails: EmailRow[]): Promise<Map<string, { name: string; replyTo: string | null }>> {
   const ids = [...new Set(emails.map((e) => e.project_id))];
-  const rows = await deps.db.selectFrom('projects').select(['id', 'name']).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
+  const rows = await deps.db.selectFrom('projects').select(['id', 'name', 'email_sender_name', 'email_reply_to']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.email_sender_name ?? r.name, replyTo: r.email_reply_to }]));
 }

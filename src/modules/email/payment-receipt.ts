@@ -7,8 +7,8 @@ import { renderReceipt } from './templates/receipt.ts';
 /**
  * Queues the receipt for a payment that was just applied as paid, in the same transaction
  * (called from the settlement, whichever path saw it first: notification, reconciliation
- * or the return URL). Once per payment: its id is the cause. Nothing when email is off or
- * the customer has no address on file.
+ * or the return URL). Once per payment: its id is the cause. Nothing when email is off, the
+ * project switched receipts off, or the customer has no address on file.
  */
 export async function queuePaymentReceipt(trx: Db, deps: Pick<Deps, 'mail' | 'config'>, paymentId: string, now: Date): Promise<void> {
   if (!deps.mail) return;
@@ -39,6 +39,7 @@ export async function queuePaymentReceipt(trx: Db, deps: Pick<Deps, 'mail' | 'co
       'projects.theme_config',
       'projects.time_zone',
       'projects.default_locale',
+      'projects.email_disabled_types',
       'plans.name as plan_name',
       'plans.description as plan_description',
       'plans.features as plan_features',
@@ -46,7 +47,7 @@ export async function queuePaymentReceipt(trx: Db, deps: Pick<Deps, 'mail' | 'co
     ])
     .where('payments.id', '=', paymentId)
     .executeTakeFirst();
-  if (!row?.email) return;
+  if (!row?.email || row.email_disabled_types.includes('payment_receipt')) return;
   const locale = row.locale ?? row.default_locale;
   const plan = planInLocale({ name: row.plan_name, description: row.plan_description, features: row.plan_features, translations: row.plan_translations }, locale);
   await queueEmail(trx, {

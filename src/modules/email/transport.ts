@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 /** One email as the transport sends it. */
 export interface OutgoingEmail {
   from: { name: string; address: string };
+  replyTo?: string | undefined;
   to: string;
   subject: string;
   text: string;
@@ -32,6 +33,7 @@ export function smtpTransport(url: string): MailTransport {
       try {
         await transporter.sendMail({
           from: email.from,
+          ...(email.replyTo && { replyTo: email.replyTo }),
           to: email.to,
           subject: email.subject,
           text: email.text,

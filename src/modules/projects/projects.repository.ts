@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { Project, ThemeConfig } from '../../db/types.ts';
+import type { EmailType, Project, ThemeConfig } from '../../db/types.ts';
 
 /** Every query of the projects domain. Callers pass the handle (db or transaction). */
 
@@ -16,6 +16,7 @@ export interface ProjectInsert {
   timeZone: string;
   gracePeriodDays: number;
   developmentMode: boolean;
+  email: { senderName: string | null; replyTo: string | null; disabledTypes: EmailType[] };
   now: Date;
 }
 
@@ -34,6 +35,9 @@ export async function insertProject(db: Db, p: ProjectInsert): Promise<Project> 
       time_zone: p.timeZone,
       grace_period_days: p.gracePeriodDays,
       development_mode: p.developmentMode,
+      email_sender_name: p.email.senderName,
+      email_reply_to: p.email.replyTo,
+      email_disabled_types: JSON.stringify(p.email.disabledTypes),
       created_at: p.now,
       updated_at: p.now,
     })
@@ -61,6 +65,9 @@ export interface ProjectChanges {
   timeZone?: string;
   gracePeriodDays?: number;
   developmentMode?: boolean;
+  emailSenderName?: string | null;
+  emailReplyTo?: string | null;
+  emailDisabledTypes?: EmailType[];
 }
 
 export async function updateProject(db: Db, id: string, c: ProjectChanges, now: Date): Promise<Project | undefined> {
@@ -74,6 +81,9 @@ export async function updateProject(db: Db, id: string, c: ProjectChanges, now: 
       ...(c.timeZone !== undefined && { time_zone: c.timeZone }),
       ...(c.gracePeriodDays !== undefined && { grace_period_days: c.gracePeriodDays }),
       ...(c.developmentMode !== undefined && { development_mode: c.developmentMode }),
+      ...(c.emailSenderName !== undefined && { email_sender_name: c.emailSenderName }),
+      ...(c.emailReplyTo !== undefined && { email_reply_to: c.emailReplyTo }),
+      ...(c.emailDisabledTypes !== undefined && { email_disabled_types: JSON.stringify(c.emailDisabledTypes) }),
       updated_at: now,
     })
     .where('id', '=', id)

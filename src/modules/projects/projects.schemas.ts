@@ -32,6 +32,18 @@ const TimeZone = Type.String({
   examples: [DEFAULT_TIME_ZONE],
 });
 
+export const EMAIL_TYPES = ['payment_receipt'] as const;
+const EmailSenderName = Type.Union([Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\r\\n<>"]+$', errorMessage: 'must be 1–100 characters without line breaks, <, > or "' }), Type.Null()], {
+  description: 'Display name customers see email from (the address is the operator\'s MAIL_FROM). Null: the project\'s name.',
+});
+const EmailReplyTo = Type.Union([Type.String({ format: 'email', maxLength: 254, errorMessage: 'must be an email address' }), Type.Null()], {
+  description: 'Where customers\' replies to Langgan\'s email go (e.g. your support address). Null: no Reply-To.',
+});
+const EmailDisabledTypes = Type.Array(StringEnum(EMAIL_TYPES), {
+  uniqueItems: true,
+  description: 'Customer email types this project has switched off (none by default). `payment_receipt`: sent when a payment is applied as paid.',
+});
+
 export const CreateProjectBody = Type.Object(
   {
     name: ProjectName,
@@ -44,6 +56,9 @@ export const CreateProjectBody = Type.Object(
     development_mode: Type.Optional(
       Type.Boolean({ description: 'Allows webhooks to private addresses; for local integrations only.' }),
     ),
+    email_sender_name: Type.Optional(EmailSenderName),
+    email_reply_to: Type.Optional(EmailReplyTo),
+    email_disabled_types: Type.Optional(EmailDisabledTypes),
   },
   {
     additionalProperties: false,
@@ -67,6 +82,9 @@ export const UpdateProjectBody = Type.Object(
     theme_config: Type.Optional(ThemeConfigSchema),
     grace_period_days: Type.Optional(GraceDays),
     development_mode: Type.Optional(Type.Boolean()),
+    email_sender_name: Type.Optional(EmailSenderName),
+    email_reply_to: Type.Optional(EmailReplyTo),
+    email_disabled_types: Type.Optional(EmailDisabledTypes),
   },
   { additionalProperties: false, minProperties: 1, examples: [{ redirect_uris: ['https://myapp.com/dashboard', 'http://localhost:5173/billing'] }] },
 );
@@ -91,6 +109,9 @@ export const ProjectResponse = Type.Object(
     time_zone: Type.String({ description: 'IANA time zone of dates on the project\'s dashboard pages.' }),
     grace_period_days: Type.Integer(),
     development_mode: Type.Boolean(),
+    email_sender_name: EmailSenderName,
+    email_reply_to: EmailReplyTo,
+    email_disabled_types: EmailDisabledTypes,
     previous_secret_expires_at: Type.Union([DateTime, Type.Null()], {
       description: 'After a rotation with a grace window: until when the previous client secret works alongside the current one (a past time: it has stopped; null: rotated without a grace window, or never rotated).',
     }),
@@ -124,6 +145,9 @@ function projectExample() {
     time_zone: 'Asia/Jakarta',
     grace_period_days: 3,
     development_mode: false,
+    email_sender_name: 'Acme Notes Billing',
+    email_reply_to: 'support@myapp.com',
+    email_disabled_types: [],
     previous_secret_expires_at: null,
     secret_last_used_at: '2026-11-24T02:15:00.000Z',
     previous_secret_last_used_at: null,

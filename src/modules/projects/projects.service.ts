@@ -40,6 +40,7 @@ export async function createProjectIn(trx: Db, input: CreateProjectBody, now: Da
     timeZone: input.time_zone ?? DEFAULT_TIME_ZONE,
     gracePeriodDays: input.grace_period_days ?? 3,
     developmentMode: input.development_mode ?? false,
+    email: { senderName: input.email_sender_name ?? null, replyTo: input.email_reply_to ?? null, disabledTypes: input.email_disabled_types ?? [] },
     now,
   });
   await recordEvent(trx, { projectId: project.id, type: 'project.created', subjectId: project.id, source: 'admin', now });
@@ -66,6 +67,9 @@ export async function updateProject(db: Db, id: string, input: UpdateProjectBody
         timeZone: input.time_zone,
         gracePeriodDays: input.grace_period_days,
         developmentMode: input.development_mode,
+        emailSenderName: input.email_sender_name,
+        emailReplyTo: input.email_reply_to,
+        emailDisabledTypes: input.email_disabled_types,
       },
       now,
     );
@@ -123,6 +127,9 @@ export function toProjectResponse(p: Project): ProjectResponse {
     time_zone: p.time_zone,
     grace_period_days: p.grace_period_days,
     development_mode: p.development_mode,
+    email_sender_name: p.email_sender_name,
+    email_reply_to: p.email_reply_to,
+    email_disabled_types: p.email_disabled_types,
     previous_secret_expires_at: iso(p.previous_secret_expires_at),
     secret_last_used_at: iso(p.client_secret_last_used_at),
     previous_secret_last_used_at: iso(p.previous_secret_last_used_at),

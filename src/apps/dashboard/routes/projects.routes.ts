@@ -12,7 +12,7 @@ import { can } from '../../../modules/accounts/roles.ts';
 import { recordAudit } from '../../../modules/audit/audit.repository.ts';
 import { createOwnedProject } from '../../../modules/accounts/create-owned-project.ts';
 import { listProjects } from '../../../modules/projects/projects.repository.ts';
-import { CreateProjectBody, UpdateProjectBody } from '../../../modules/projects/projects.schemas.ts';
+import { CreateProjectBody, EMAIL_TYPES, UpdateProjectBody } from '../../../modules/projects/projects.schemas.ts';
 import { rotateClientSecret, updateProject } from '../../../modules/projects/projects.service.ts';
 import { newActionId } from '../../../web/once.ts';
 import { chromeFor, sendPage } from '../http/pages.ts';
@@ -34,6 +34,13 @@ const SettingsBody = Type.Object(
     redirect_uris: Type.String({ maxLength: 50_000 }),
     grace_period_days: Type.String({ maxLength: 10 }),
     development_mode: Type.Optional(Type.Literal('on')),
+    // Optional, like time_zone: a form from before email settings existed saves the rest.
+    email_sender_name: Type.Optional(Type.String({ maxLength: 1000 })),
+    email_reply_to: Type.Optional(Type.String({ maxLength: 1000 })),
+    // Checkboxes: one value, several, or none at all (all off) — hence `email_settings`,
+    // which says the email fields were on the form.
+    email_types: Type.Optional(Type.Union([Type.String({ maxLength: 50 }), Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 })])),
+    email_settings: Type.Optional(Type.Literal('1')),
   },
   { additionalProperties: false },
 );
@@ -61,6 +68,20 @@ function formOf(p: Project): SettingsForm {
     redirect_uris: p.redirect_uris.join('\n'),
     grace_period_days: String(p.grace_period_days),
     development_mode: p.development_mode,
+    email_sender_name: p.email_sender_name ?? '',
+    email_reply_to: p.email_reply_to ?? '',
+    email_types: EMAIL_TYPES.filter((type) => !p.email_disabled_types.includes(type)),
+  };
+}
+
+/** The email part of the settings form as the admin API's fields (only when the form had it). */
+function emailFields(f: { email_sender_name?: string; email_reply_to?: string; email_types?: string | string[]; email_settings?: '1' }) {
+  if (f.email_settings !== '1') return {};
+  const on = new Set(f.email_types === undefined ? [] : [f.email_types].flat());
+  return {
+    email_sender_name: f.email_sender_name?.trim() || null,
+    email_reply_to: f.email_reply_to?.trim() || null,
+    email_disabled_types: EMAIL_TYPES.filter((type) => !on.has(type)),
   };
 }
 
@@ -154,10 +175,19 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           redirect_uris: lines(f.redirect_uris),
           grace_period_days: /^\d{1,4}$/.test(f.grace_period_days.trim()) ? Number(f.grace_period_days.trim()) : f.grace_period_days,
           development_mode: f.development_mode === 'on',
+          ...emailFields(f),
         };
         const errors = fieldErrors(UpdateProjectBody, body);
         if (Object.keys(errors).length) {
-          const form = { ...f, time_zone: f.time_zone ?? before.time_zone, development_mode: f.development_mode === 'on' };
+          const saved = formOf(before);
+          const form = {
+            ...f,
+            time_zone: f.time_zone ?? before.time_zone,
+            development_mode: f.development_mode === 'on',
+            email_sender_name: f.email_sender_name ?? saved.email_sender_name,
+            email_reply_to: f.email_reply_to ?? saved.email_reply_to,
+            email_types: f.email_settings === '1' ? [f.email_types ?? []].flat() : saved.email_types,
+          };
           const chrome = chromeFor(request, ctx, { id: before.id, name: before.name, section: 'settings' });
           return sendPage(reply, settingsPage(chrome, { projectId: before.id, form, errors, editable: true, csrf: ctx.csrf, actionId: newActionId(), saved: false }), 400);
         }
@@ -246,5 +276,15 @@ function diff(before: Project, after: Record<string, unknown>): Record<string, {
 }
 
 function formOfValues(p: Project): Record<string, unknown> {
-  return { name: p.name, default_locale: p.default_locale, time_zone: p.time_zone, redirect_uris: p.redirect_uris, grace_period_days: p.grace_period_days, development_mode: p.development_mode };
+  return {
+    name: p.name,
+    default_locale: p.default_locale,
+    time_zone: p.time_zone,
+    redirect_uris: p.redirect_uris,
+    grace_period_days: p.grace_period_days,
+    development_mode: p.development_mode,
+    email_sender_name: p.email_sender_name,
+    email_reply_to: p.email_reply_to,
+    email_disabled_types: p.email_disabled_types,
+  };
 }

@@ -51,6 +51,10 @@ export interface SettingsForm {
   redirect_uris: string;
   grace_period_days: string;
   development_mode: boolean;
+  email_sender_name: string;
+  email_reply_to: string;
+  /** The types left on (the form's checkboxes). */
+  email_types: string[];
 }
 
 export function settingsPage(
@@ -83,6 +87,13 @@ ${field({ name: 'grace_period_days', label: t.gracePeriod, hint: t.gracePeriodHe
 <div class="field"><div class="choice"><input type="checkbox" id="development_mode" name="development_mode" value="on" aria-describedby="development_mode-hint"${f.development_mode ? html` checked` : ''}${disabled}>
 <label for="development_mode">${t.developmentMode}</label></div>
 <span class="hint" id="development_mode-hint">${t.developmentModeHelp}</span></div>
+<fieldset><legend>${t.customerEmail}</legend><input type="hidden" name="email_settings" value="1">
+<p class="hint">${t.customerEmailLead}</p>
+${field({ name: 'email_sender_name', label: t.emailSenderName, hint: t.emailSenderNameHelp, error: v.errors.email_sender_name, control: (a) => html`<input type="text" ${a} value="${f.email_sender_name}" maxlength="100" placeholder="${f.name}"${disabled}>` })}
+${field({ name: 'email_reply_to', label: t.emailReplyTo, hint: t.emailReplyToHelp, error: v.errors.email_reply_to, control: (a) => html`<input type="email" ${a} value="${f.email_reply_to}" maxlength="254" autocomplete="off"${disabled}>` })}
+<div class="field"><div class="choice"><input type="checkbox" id="email_type_payment_receipt" name="email_types" value="payment_receipt"${f.email_types.includes('payment_receipt') ? html` checked` : ''}${disabled}>
+<label for="email_type_payment_receipt">${t.emailTypePaymentReceipt}</label></div>${v.errors.email_disabled_types ? html`<span class="error-text">${v.errors.email_disabled_types}</span>` : ''}</div>
+</fieldset>
 ${v.editable ? html`<button type="submit" class="button">${t.save}</button>` : ''}
 </form>`,
   );
