@@ -287,7 +287,7 @@ export interface Database {
   email_outbox: EmailOutboxTable;
 }
 
-export type EmailType = 'payment_receipt';
+export type EmailType = 'payment_receipt' | 'payment_instructions';
 export type EmailStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /** Customer email waiting to be sent, or the record that it was (migration 0015). */

@@ -41,7 +41,7 @@ async function signIn(role: string, c = browser()): Promise<PortalClient> {
 }
 
 /** A form on a page, posted as the page would (its hidden csrf and action_id, plus `fields`). */
-async function submit(c: PortalClient, page: string, action: string, fields: Record<string, string> = {}) {
+async function submit(c: PortalClient, page: string, action: string, fields: Record<string, string | readonly string[]> = {}) {
   const html = (await c.get(page)).text;
   return c.post(action, { ...formFields(html, action), ...fields });
 }
@@ -203,18 +203,20 @@ describe('roles, checked on the server', () => {
     const c = await signIn('admin');
     const page = `${base()}/settings`;
     const settings = { name: 'Acme Notes', default_locale: 'en', redirect_uris: 'https://app.example.com/dashboard', grace_period_days: '3' };
-    expect((await submit(c, page, page, { ...settings, email_types: 'payment_receipt' })).status).toBe(303);
+    const allOn = ['payment_receipt', 'payment_instructions'];
+    expect((await submit(c, page, page, { ...settings, email_types: allOn })).status).toBe(303);
     const form = (await c.get(page)).text;
     expect(form).toMatch(/<input type="checkbox" id="email_type_payment_receipt" name="email_types" value="payment_receipt" checked>/);
+    expect(form).toMatch(/<input type="checkbox" id="email_type_payment_instructions" name="email_types" value="payment_instructions" checked>/);
     expect(form).toMatch(/<label for="email_sender_name">Sender name<\/label>/);
 
-    const bad = await submit(c, page, page, { ...settings, email_types: 'payment_receipt', email_reply_to: 'not an address' });
+    const bad = await submit(c, page, page, { ...settings, email_types: allOn, email_reply_to: 'not an address' });
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/<span class="field-error" id="email_reply_to-error">email_reply_to must be an email address/);
     expect(bad.text).toContain('value="not an address"');
 
-    // The checkbox left unticked: receipts off.
-    const off = await submit(c, page, page, { ...settings, email_sender_name: '  Acme Billing ', email_reply_to: 'help@acme.example' });
+    // The receipt's box left unticked: receipts off, the rest on.
+    const off = await submit(c, page, page, { ...settings, email_types: 'payment_instructions', email_sender_name: '  Acme Billing ', email_reply_to: 'help@acme.example' });
     expect(off.status).toBe(303);
     const row = () => t.database.db.selectFrom('projects').selectAll().where('id', '=', project.id).executeTakeFirstOrThrow();
     expect(await row()).toMatchObject({ email_sender_name: 'Acme Billing', email_reply_to: 'help@acme.example', email_disabled_types: ['payment_receipt'] });
@@ -222,7 +224,7 @@ describe('roles, checked on the server', () => {
     expect(audit.at(-1)!.data).toMatchObject({ changes: { email_sender_name: { old: null, new: 'Acme Billing' }, email_disabled_types: { old: [], new: ['payment_receipt'] } } });
     expect((await c.get(page)).text).toMatch(/<input type="checkbox" id="email_type_payment_receipt" name="email_types" value="payment_receipt">/);
 
-    const on = await submit(c, page, page, { ...settings, email_types: 'payment_receipt', email_sender_name: '', email_reply_to: '' });
+    const on = await submit(c, page, page, { ...settings, email_types: allOn, email_sender_name: '', email_reply_to: '' });
     expect(on.status).toBe(303);
     expect(await row()).toMatchObject({ email_sender_name: null, email_reply_to: null, email_disabled_types: [] });
   });

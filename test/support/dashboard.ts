@@ -29,7 +29,7 @@ export async function signIn(t: TestApp, email: string): Promise<PortalClient> {
 }
 
 /** A form on a page, posted as the page would (its hidden csrf and action_id, plus `fields`). */
-export async function submit(c: PortalClient, page: string, action: string, fields: Record<string, string> = {}) {
+export async function submit(c: PortalClient, page: string, action: string, fields: Record<string, string | readonly string[]> = {}) {
   const html = (await c.get(page)).text;
   return c.post(action, { ...formFields(html, action), ...fields });
 }

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../deps.ts';
 import { errorResponses } from '../../lib/schema.ts';
-import { ProjectParams } from '../projects/projects.schemas.ts';
+import { EMAIL_TYPES, ProjectParams } from '../projects/projects.schemas.ts';
+import { StringEnum } from '../../lib/schema.ts';
 import { listEmailDeliveries } from './list-email-deliveries.ts';
 
 const EmailsQuery = Type.Object(
@@ -15,7 +16,7 @@ const EmailsQuery = Type.Object(
 
 export const EmailDelivery = Type.Object({
   id: Type.String(),
-  type: Type.Union([Type.Literal('payment_receipt')], { description: 'What the email is about.' }),
+  type: StringEnum(EMAIL_TYPES, { description: 'What the email is about: `payment_receipt` (a payment succeeded) or `payment_instructions` (how to pay a pending bank transfer, bill, store or QR payment).' }),
   end_user_id: Type.Union([Type.String(), Type.Null()], { description: 'Your id for the customer it went to.' }),
   to: Type.String(),
   subject: Type.String(),

@@ -23,3 +23,17 @@ export const PAYMENT_METHOD_NAMES: Record<Locale, Record<string, string>> = {
     cstore: 'Gerai retail',
   },
 };
+
+/** Banks of a virtual account, by the gateway's code. */
+export const BANK_NAMES: Record<string, string> = { bca: 'BCA', bni: 'BNI', bri: 'BRI', permata: 'Permata', mandiri: 'Mandiri', cimb: 'CIMB Niaga' };
+
+/** Convenience stores of a payment code, by the gateway's code. */
+export const STORE_NAMES: Record<string, string> = { indomaret: 'Indomaret', alfamart: 'Alfamart' };
+
+export function bankName(code: string): string {
+  return BANK_NAMES[code] ?? code.toUpperCase();
+}
+
+export function storeName(code: string): string {
+  return STORE_NAMES[code] ?? code;
+}

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Deps } from '../../deps.ts';
 import type { Payment } from '../../db/types.ts';
 import { isForwardTransition, type TransactionState } from '../../payments/gateway.ts';
-import { queuePaymentReceipt } from '../email/payment-receipt.ts';
+import { queuePaymentInstructions, queuePaymentReceipt } from '../email/payment-emails.ts';
 import { recordEvent } from '../events/events.repository.ts';
 import { applyPaidPayment, reasonNotToApply } from '../subscriptions/apply-payment.ts';
 import { lockSubscription, rememberSavedCard } from '../subscriptions/subscriptions.repository.ts';
@@ -24,7 +24,8 @@ const EVENT_OF_STATUS = { paid: 'payment.succeeded', failed: 'payment.failed', e
  * superseded or failed it, or its priced period is over — it is recorded as paid, applies
  * nothing, and is flagged for refund (`payment.refund_due`). A failed renewal is replaced by
  * a fresh payment while the grace period lasts, so the customer always has a way to pay.
- * An applied payment queues its receipt email in the same commit.
+ * An applied payment queues its receipt email in the same commit; a pending one that gets
+ * its bank transfer (or bill, store, QR) details queues the email saying how to pay.
  */
 export async function recordGatewayState(deps: Deps, state: TransactionState): Promise<{ outcome: RecordOutcome; payment?: Payment }> {
   const now = deps.clock.now();
@@ -50,6 +51,8 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
           { status: payment.status, paymentMethod: method ?? payment.payment_method, gatewayStatus: state.gatewayStatus, ...(newInstructions && { instructions }) },
           now,
         );
+        // Now the customer can pay outside the payment page: tell them how (once per payment).
+        if (newInstructions && payment.status === 'pending') await queuePaymentInstructions(trx, deps, payment.id, now);
         return { outcome: 'unchanged' as const, payment: updated };
       }
       return { outcome: 'unchanged' as const, payment };

@@ -32,7 +32,7 @@ const TimeZone = Type.String({
   examples: [DEFAULT_TIME_ZONE],
 });
 
-export const EMAIL_TYPES = ['payment_receipt'] as const;
+export const EMAIL_TYPES = ['payment_receipt', 'payment_instructions'] as const;
 const EmailSenderName = Type.Union([Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\r\\n<>"]+$', errorMessage: 'must be 1–100 characters without line breaks, <, > or "' }), Type.Null()], {
   description: 'Display name customers see email from (the address is the operator\'s MAIL_FROM). Null: the project\'s name.',
 });
@@ -41,7 +41,7 @@ const EmailReplyTo = Type.Union([Type.String({ format: 'email', maxLength: 254, 
 });
 const EmailDisabledTypes = Type.Array(StringEnum(EMAIL_TYPES), {
   uniqueItems: true,
-  description: 'Customer email types this project has switched off (none by default). `payment_receipt`: sent when a payment is applied as paid.',
+  description: 'Customer email types this project has switched off (none by default). `payment_receipt`: sent when a payment is applied as paid. `payment_instructions`: how to pay, sent when a pending payment gets its virtual account, bill, store code or QR link.',
 });
 
 export const CreateProjectBody = Type.Object(

@@ -33,8 +33,11 @@ export class PortalClient {
   }
 
   /** A form post as the portal's own page sends it (same origin) unless headers say otherwise. */
-  post(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<PortalResponse> {
-    const body = new URLSearchParams(form).toString();
+  post(path: string, form: Record<string, string | readonly string[]>, headers: Record<string, string> = {}): Promise<PortalResponse> {
+    // A list is one field given several times, as ticked checkboxes of one name are sent.
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(form)) for (const one of [value].flat()) params.append(name, one);
+    const body = params.toString();
     return this.send(
       'POST',
       path,

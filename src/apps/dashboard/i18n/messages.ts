@@ -94,7 +94,10 @@ export const en = {
   emailSenderNameHelp: 'The name your customers see the email from. Leave empty to use the project name.',
   emailReplyTo: 'Reply-to address',
   emailReplyToHelp: 'Where your customers\' replies go, such as your support address. Leave empty for none.',
-  emailTypePaymentReceipt: 'Send a receipt when a payment succeeds',
+  emailTypes: {
+    payment_receipt: 'Send a receipt when a payment succeeds',
+    payment_instructions: 'Send how to pay when a payment waits for a bank transfer, store or QR payment',
+  },
   save: 'Save changes',
   saved: 'Saved.',
   fixErrors: 'Some fields need attention.',
@@ -294,7 +297,10 @@ export const id: Messages = {
   emailSenderNameHelp: 'Nama pengirim yang dilihat pelanggan Anda. Kosongkan untuk memakai nama proyek.',
   emailReplyTo: 'Alamat balasan',
   emailReplyToHelp: 'Tujuan balasan pelanggan Anda, misalnya alamat dukungan Anda. Kosongkan bila tidak ada.',
-  emailTypePaymentReceipt: 'Kirim tanda terima saat pembayaran berhasil',
+  emailTypes: {
+    payment_receipt: 'Kirim tanda terima saat pembayaran berhasil',
+    payment_instructions: 'Kirim cara membayar saat pembayaran menunggu transfer bank, pembayaran di toko, atau QR',
+  },
   save: 'Simpan perubahan',
   saved: 'Tersimpan.',
   fixErrors: 'Beberapa isian perlu diperbaiki.',

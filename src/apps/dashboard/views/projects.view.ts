@@ -1,3 +1,4 @@
+import { EMAIL_TYPES } from '../../../modules/projects/projects.schemas.ts';
 import type { Project, Role } from '../../../db/types.ts';
 import { INDONESIAN_TIME_ZONES, TIME_ZONES } from '../../../lib/time-zones.ts';
 import { formSecrets } from '../../../web/components.ts';
@@ -91,8 +92,10 @@ ${field({ name: 'grace_period_days', label: t.gracePeriod, hint: t.gracePeriodHe
 <p class="hint">${t.customerEmailLead}</p>
 ${field({ name: 'email_sender_name', label: t.emailSenderName, hint: t.emailSenderNameHelp, error: v.errors.email_sender_name, control: (a) => html`<input type="text" ${a} value="${f.email_sender_name}" maxlength="100" placeholder="${f.name}"${disabled}>` })}
 ${field({ name: 'email_reply_to', label: t.emailReplyTo, hint: t.emailReplyToHelp, error: v.errors.email_reply_to, control: (a) => html`<input type="email" ${a} value="${f.email_reply_to}" maxlength="254" autocomplete="off"${disabled}>` })}
-<div class="field"><div class="choice"><input type="checkbox" id="email_type_payment_receipt" name="email_types" value="payment_receipt"${f.email_types.includes('payment_receipt') ? html` checked` : ''}${disabled}>
-<label for="email_type_payment_receipt">${t.emailTypePaymentReceipt}</label></div>${v.errors.email_disabled_types ? html`<span class="error-text">${v.errors.email_disabled_types}</span>` : ''}</div>
+${EMAIL_TYPES.map(
+  (type) => html`<div class="field"><div class="choice"><input type="checkbox" id="email_type_${type}" name="email_types" value="${type}"${f.email_types.includes(type) ? html` checked` : ''}${disabled}>
+<label for="email_type_${type}">${t.emailTypes[type]}</label></div></div>`,
+)}${v.errors.email_disabled_types ? html`<p class="error-text">${v.errors.email_disabled_types}</p>` : ''}
 </fieldset>
 ${v.editable ? html`<button type="submit" class="button">${t.save}</button>` : ''}
 </form>`,

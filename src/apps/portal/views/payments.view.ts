@@ -1,3 +1,4 @@
+import { bankName, storeName } from '../../../modules/payments/method-names.ts';
 import type { Payment, Plan } from '../../../db/types.ts';
 import { formatDateTime, formatMoney } from '../../../web/format.ts';
 import type { Messages } from '../i18n/messages.ts';
@@ -83,8 +84,6 @@ ${abandon}
   );
 }
 
-const BANK_NAMES: Record<string, string> = { bca: 'BCA', bni: 'BNI', bri: 'BRI', permata: 'Permata', mandiri: 'Mandiri', cimb: 'CIMB Niaga' };
-const STORE_NAMES: Record<string, string> = { indomaret: 'Indomaret', alfamart: 'Alfamart' };
 
 /**
  * What a customer needs to pay a pending payment outside the gateway's page: the bank and
@@ -98,7 +97,7 @@ function howToPay(v: PaymentView, how: PaymentInstructions): SafeHtml {
   let explain = t.howToPayQr;
   if (how.va) {
     explain = t.howToPayVa;
-    rows.push(html`<dt>${t.vaBank}</dt><dd>${BANK_NAMES[how.va.bank] ?? how.va.bank.toUpperCase()}</dd>`);
+    rows.push(html`<dt>${t.vaBank}</dt><dd>${bankName(how.va.bank)}</dd>`);
     rows.push(html`<dt>${t.vaNumber}</dt><dd>${copyable('va-number', how.va.number, t, 'code')}</dd>`);
   } else if (how.bill) {
     explain = t.howToPayBill;
@@ -106,7 +105,7 @@ function howToPay(v: PaymentView, how: PaymentInstructions): SafeHtml {
     rows.push(html`<dt>${t.billKey}</dt><dd>${copyable('bill-key', how.bill.billKey, t, 'code')}</dd>`);
   } else if (how.store) {
     explain = t.howToPayStore;
-    rows.push(html`<dt>${t.storeName}</dt><dd>${STORE_NAMES[how.store.store] ?? how.store.store}</dd>`);
+    rows.push(html`<dt>${t.storeName}</dt><dd>${storeName(how.store.store)}</dd>`);
     rows.push(html`<dt>${t.paymentCode}</dt><dd>${copyable('payment-code', how.store.paymentCode, t, 'code')}</dd>`);
   }
   rows.push(html`<dt>${t.amount}</dt><dd>${money(p.amount, p.currency, locale)}</dd>`);

@@ -108,6 +108,48 @@ describe('the payment receipt', () => {
   });
 });
 
+describe('how to pay a pending bank transfer', () => {
+  it('sends the bank, VA number, amount and deadline once when the VA is issued; the receipt follows when it is paid', async () => {
+    await createSession(t.url, project, 'va-waits', { email: 'va-waits@example.com', name: 'Dewi' });
+    const { payment } = await pendingUpgrade(t, project, 'va-waits');
+    await simulate(t, payment.order_id, { transaction_status: 'pending', payment_type: 'bank_transfer', bank: 'bni' });
+    await renotify(t, payment.order_id);
+    const queued = await outbox('va-waits@example.com');
+    expect(queued.map((e) => e.type)).toEqual(['payment_instructions']);
+
+    await deliverEmails(t.deps);
+    const [message] = inbox('va-waits@example.com');
+    const stored = (await t.database.db.selectFrom('payments').select(['payment_instructions', 'expires_at']).where('id', '=', payment.id).executeTakeFirstOrThrow());
+    const va = stored.payment_instructions!.va!;
+    expect(va.bank).toBe('bni');
+    expect(message!.subject).toMatch(/^How to pay IDR 150,000 before .+ WIB$/);
+    expect(message!.text).toContain('Hi Dewi,');
+    expect(message!.text).toContain('Bank: BNI');
+    expect(message!.text).toContain(`Virtual account number: ${va.number}`);
+    expect(message!.text).toContain('Amount: IDR 150,000');
+    expect(message!.text).toMatch(/Pay before: .+ WIB/);
+    expect(message!.html).toContain(va.number);
+
+    await simulate(t, payment.order_id, { transaction_status: 'settlement' });
+    await deliverEmails(t.deps);
+    expect(inbox('va-waits@example.com').map((m) => m.subject)).toEqual(['Receipt: Pro, IDR 150,000', message!.subject]);
+  });
+
+  it('is not sent when the project switched it off; a card payment (no details to give) sends none', async () => {
+    expect((await http(t.url, 'PATCH', `/api/admin/projects/${project.id}`, { admin: true, body: { email_disabled_types: ['payment_instructions'] } })).status).toBe(200);
+    try {
+      await createSession(t.url, project, 'va-off', { email: 'va-off@example.com' });
+      const { payment } = await pendingUpgrade(t, project, 'va-off');
+      await simulate(t, payment.order_id, { transaction_status: 'pending', payment_type: 'bank_transfer', bank: 'bca' });
+      expect(await outbox('va-off@example.com')).toHaveLength(0);
+    } finally {
+      await http(t.url, 'PATCH', `/api/admin/projects/${project.id}`, { admin: true, body: { email_disabled_types: [] } });
+    }
+    await paidUpgrade('card-only');
+    expect((await outbox('card-only@example.com')).map((e) => e.type)).toEqual(['payment_receipt']);
+  });
+});
+
 describe('per-project settings', () => {
   const patch = (body: Record<string, unknown>) => http(t.url, 'PATCH', `/api/admin/projects/${project.id}`, { admin: true, body });
 
