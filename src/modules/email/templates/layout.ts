@@ -10,6 +10,19 @@ export interface RenderedEmail {
   html: string;
 }
 
+/** What every email about a payment knows: who, for which project, what plan, how much. */
+export interface PaymentEmailBase {
+  locale: Locale;
+  /** The project's IANA zone: every date-time is shown in it, named. */
+  timeZone: string;
+  projectName: string;
+  theme: ThemeConfig | null;
+  customerName: string | null;
+  planName: string;
+  amount: number;
+  currency: string;
+}
+
 export interface EmailFrame {
   locale: Locale;
   projectName: string;

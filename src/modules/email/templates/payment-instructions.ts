@@ -1,21 +1,12 @@
-import type { Locale, ThemeConfig } from '../../../db/types.ts';
 import type { PaymentInstructions } from '../../../payments/gateway.ts';
 import { resolveTheme } from '../../../theme/resolve.ts';
 import { formatDateTime, formatMoney } from '../../../web/format.ts';
 import { html, safeUrl } from '../../../web/html.ts';
 import { bankName, storeName } from '../../payments/method-names.ts';
-import { detailRows, renderEmail, type RenderedEmail } from './layout.ts';
+import { detailRows, renderEmail, type PaymentEmailBase, type RenderedEmail } from './layout.ts';
 import { emailMessages } from './messages.ts';
 
-export interface InstructionsData {
-  locale: Locale;
-  timeZone: string;
-  projectName: string;
-  theme: ThemeConfig | null;
-  customerName: string | null;
-  planName: string;
-  amount: number;
-  currency: string;
+export interface InstructionsData extends PaymentEmailBase {
   deadline: Date;
   how: PaymentInstructions;
 }

@@ -1,20 +1,11 @@
-import type { Locale, ThemeConfig } from '../../../db/types.ts';
 import { PAYMENT_METHOD_NAMES } from '../../payments/method-names.ts';
 import { resolveTheme } from '../../../theme/resolve.ts';
 import { formatDate, formatDateTime, formatMoney } from '../../../web/format.ts';
 import { html } from '../../../web/html.ts';
-import { detailRows, renderEmail, type RenderedEmail } from './layout.ts';
+import { detailRows, renderEmail, type PaymentEmailBase, type RenderedEmail } from './layout.ts';
 import { emailMessages } from './messages.ts';
 
-export interface ReceiptData {
-  locale: Locale;
-  timeZone: string;
-  projectName: string;
-  theme: ThemeConfig | null;
-  customerName: string | null;
-  planName: string;
-  amount: number;
-  currency: string;
+export interface ReceiptData extends PaymentEmailBase {
   method: string | null;
   paidAt: Date;
   periodStart: Date | null;
