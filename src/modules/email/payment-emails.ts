@@ -3,7 +3,7 @@ import type { EmailType } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { planInLocale } from '../plans/plans.service.ts';
 import { queueEmail } from './queue-email.ts';
-import type { RenderedEmail } from './templates/layout.ts';
+import type { PaymentEmailBase, RenderedEmail } from './templates/layout.ts';
 import { renderPaymentInstructions } from './templates/payment-instructions.ts';
 import { renderReceipt } from './templates/receipt.ts';
 
@@ -40,14 +40,7 @@ export async function queuePaymentInstructions(trx: Db, deps: Pick<Deps, 'mail' 
 }
 
 type PaymentContext = NonNullable<Awaited<ReturnType<typeof loadPaymentContext>>>;
-interface BaseData {
-  locale: 'en' | 'id';
-  timeZone: string;
-  projectName: string;
-  theme: PaymentContext['theme_config'];
-  customerName: string | null;
-  planName: string;
-}
+type BaseData = Omit<PaymentEmailBase, 'amount' | 'currency'>;
 
 async function queueAboutPayment(
   trx: Db,
