@@ -30,7 +30,8 @@ export async function deliverEmails(deps: Pick<Deps, 'db' | 'clock' | 'mail' | '
   if (claimed.length === 0) return outcome;
   const senders = await sendersOf(deps, claimed);
 
-  await Promise.all(
+  // Settled, not all: one row's database trouble must not leave the others' outcomes unwritten.
+  const results = await Promise.allSettled(
     claimed.map(async (email) => {
       try {
         if (email.text_body === null || email.html_body === null) throw new PermanentMailError('the body was purged before the email could be sent');
@@ -45,18 +46,24 @@ export async function deliverEmails(deps: Pick<Deps, 'db' | 'clock' | 'mail' | '
           messageId: email.message_id,
           headers: { 'X-Langgan-Email-Id': email.id, 'Auto-Submitted': 'auto-generated' },
         });
-        await recordSent(deps.db, email, deps.clock.now());
-        outcome.sent++;
       } catch (err) {
         const giveUp = err instanceof PermanentMailError || email.attempts > EMAIL_RETRY_DELAYS_MS.length;
         const retryAt = giveUp ? null : new Date(deps.clock.now().getTime() + EMAIL_RETRY_DELAYS_MS[email.attempts - 1]!);
+        deps.logger.warn({ email_id: email.id, attempts: email.attempts, retry_at: retryAt, error: describe(err) }, giveUp ? 'email given up' : 'email not sent; will retry');
         await recordFailure(deps.db, email, describe(err), retryAt);
         if (giveUp) outcome.failed++;
         else outcome.retried++;
-        deps.logger.warn({ email_id: email.id, attempts: email.attempts, retry_at: retryAt, error: describe(err) }, giveUp ? 'email given up' : 'email not sent; will retry');
+        return;
       }
+      // Sent. Should this write fail, the row stays claimed and goes again after the lease:
+      // the documented at-least-once edge, never a retry scheduled for a sent email.
+      await recordSent(deps.db, email, deps.clock.now());
+      outcome.sent++;
     }),
   );
+  for (const result of results) {
+    if (result.status === 'rejected') deps.logger.error({ err: result.reason }, 'email delivery: could not record an outcome; the lease will hand it out again');
+  }
   return outcome;
 }
 
