@@ -35,7 +35,7 @@ export async function abandonPayment(deps: Deps, owner: { projectId: string; end
   }
 
   let state = await gatewayCall(() => deps.gateway.getStatus(payment.order_id));
-  if (state && state.status !== 'pending') return settle(deps, state, payment);
+  if (state && state.status !== 'pending') return settle(deps, state, payment, false);
   if (state) {
     try {
       state = await deps.gateway.expire(payment.order_id);
@@ -44,17 +44,22 @@ export async function abandonPayment(deps: Deps, owner: { projectId: string; end
       // Refused (it may have settled a moment ago) or unreachable: ask again, and decide on that.
       state = await gatewayCall(() => deps.gateway.getStatus(payment.order_id));
     }
-    if (state && state.status !== 'pending') return settle(deps, state, payment);
+    if (state && state.status !== 'pending') return settle(deps, state, payment, true);
     if (state) throw new AppError('payment_gateway_unavailable', 'Midtrans did not close the payment; nothing was changed. Try again in a moment.');
   }
-  return settle(deps, { orderId: payment.order_id, status: 'expired', gatewayStatus: 'expire', grossAmount: payment.amount, currency: payment.currency }, payment);
+  return settle(deps, { orderId: payment.order_id, status: 'expired', gatewayStatus: 'expire', grossAmount: payment.amount, currency: payment.currency }, payment, true);
 }
 
-async function settle(deps: Deps, state: TransactionState, payment: Payment): Promise<{ outcome: AbandonOutcome; payment: Payment }> {
+/**
+ * Records what the gateway says. `weClosedIt`: the state answers our own expire, so a
+ * closed payment is the customer's abandonment even when the gateway's notification of
+ * that expiry reached the webhook first and recorded it (outcome `unchanged`).
+ */
+async function settle(deps: Deps, state: TransactionState, payment: Payment, weClosedIt: boolean): Promise<{ outcome: AbandonOutcome; payment: Payment }> {
   const recorded = await recordGatewayState(deps, state);
   const after = recorded.payment ?? payment;
   if (after.status === 'paid' || after.status === 'refunded') return { outcome: 'paid', payment: after };
-  if (recorded.outcome !== 'applied' || after.status === 'pending') return { outcome: 'closed', payment: after };
+  if (after.status === 'pending' || (recorded.outcome !== 'applied' && !weClosedIt)) return { outcome: 'closed', payment: after };
   const noted = await repo.updatePaymentProgress(deps.db, after.id, { status: after.status, failureReason: ABANDONED }, deps.clock.now());
   return { outcome: 'abandoned', payment: noted };
 }
