@@ -17,6 +17,7 @@ import { recordRequestDurations } from './metrics/http-metrics.ts';
 import { metricsRoutes } from './metrics/metrics.routes.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
 import type { DemoCredentials } from './demo/seed.ts';
+import { endUserPlatformRoutes } from './modules/end-users/end-users.platform.routes.ts';
 import { eventPlatformRoutes } from './modules/events/events.platform.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { planAdminRoutes } from './modules/plans/plans.admin.routes.ts';
@@ -120,6 +121,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
         await basic.register(subscriptionPlatformRoutes(deps));
         await basic.register(paymentPlatformRoutes(deps));
         await basic.register(eventPlatformRoutes(deps));
+        await basic.register(endUserPlatformRoutes(deps));
       });
     },
     { prefix: '/api/platform' },

@@ -50,6 +50,11 @@ export interface ProjectsTable {
   /** …where replies go (null: no Reply-To), and the types switched off. */
   email_reply_to: ColumnType<string | null, string | null | undefined, string | null>;
   email_disabled_types: ColumnType<EmailType[], string | undefined, string>;
+  /** The hosted login page (migration 0016): `/portal/login?project=<slug>`, on or off… */
+  slug: string;
+  hosted_login_enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  /** …and days before a renewal without a saved card that its reminder goes. */
+  renewal_reminder_days: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -285,12 +290,30 @@ export interface Database {
   audit_log: AuditLogTable;
   project_logos: ProjectLogosTable;
   email_outbox: EmailOutboxTable;
+  login_codes: LoginCodesTable;
 }
 
-export type EmailType = 'payment_receipt' | 'payment_instructions';
+export type EmailType = 'payment_receipt' | 'payment_instructions' | 'sign_in_code' | 'renewal_reminder' | 'payment_failed' | 'past_due' | 'subscription_ended' | 'cancellation_scheduled' | 'plan_changed';
 export type EmailStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /** Customer email waiting to be sent, or the record that it was (migration 0015). */
+/** One live sign-in code per (project, email) of the hosted login page (migration 0016). */
+export interface LoginCodesTable {
+  project_id: string;
+  /** Lower-cased. */
+  email: string;
+  code_hash: Buffer;
+  link_hash: Buffer;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** Where the customer lands after signing in (portal-sessions/flow.ts), or null: the overview. */
+  flow: string | null;
+  locale: Locale | null;
+  expires_at: Timestamp;
+  used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  picker_hash: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  created_at: Timestamp;
+}
+
 export interface EmailOutboxTable {
   id: string;
   project_id: string;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../deps.ts';
-import { DEMO_END_USER_ID, type DemoCredentials } from './seed.ts';
+import { DEMO_END_USER_ID, DEMO_SLUG, type DemoCredentials } from './seed.ts';
 
 /**
  * A stand-in "your app" at /demo (development only). Its "Manage billing" button hits
@@ -48,5 +48,6 @@ a.button:focus-visible{outline:3px solid #1f2330;outline-offset:2px}
 <main><div class="card"><h1>Welcome back, Ana</h1>
 <p>This page plays the integrator's app. "Manage billing" calls <code>POST /api/platform/portal/sessions</code> from the server, exactly like the Express snippet in the docs, and redirects you to the hosted portal.</p>
 <p><a class="button" href="/demo/billing">Manage billing</a></p>
+<p>Or, as a customer who left the app: <a href="/portal/login?project=${DEMO_SLUG}">sign in to billing by email</a> with <code>ana@example.com</code>. The code arrives in the mail catcher's inbox (its address is in the start banner).</p>
 <p><a href="/docs">API reference and playground</a></p></div></main></body></html>`;
 }

@@ -12,6 +12,9 @@ export const DEMO_CLIENT_ID = 'cli_demo';
 export const DEMO_END_USER_ID = 'demo-user';
 export const DEMO_OWNER_EMAIL = 'demo-owner@example.com';
 
+/** The demo project's hosted login page: /portal/login?project=acme-notes (Ana is ana@example.com). */
+export const DEMO_SLUG = 'acme-notes';
+
 export interface DemoCredentials {
   projectId: string;
   clientId: string;
@@ -45,6 +48,8 @@ export async function seedDemo(deps: Deps, secrets: { clientSecret: string; owne
     {
       name: 'Acme Notes (demo)',
       redirect_uris: [`${deps.config.publicUrl}/demo`],
+      slug: DEMO_SLUG,
+      hosted_login_enabled: true,
       theme_config: { colors: { primary: '#4f46e5' }, font_family: 'system', border_radius: 10, mode: 'light' },
     },
     now,

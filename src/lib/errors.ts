@@ -28,6 +28,7 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   conflict: 409,
   plan_code_taken: 409,
+  slug_taken: 409,
   payment_in_progress: 409,
   delivery_in_progress: 409,
   portal_link_used: 410,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/modules/accounts/totp.ts';
+import { EMAIL_TYPES } from '../../src/modules/projects/projects.schemas.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
@@ -203,7 +204,7 @@ describe('roles, checked on the server', () => {
     const c = await signIn('admin');
     const page = `${base()}/settings`;
     const settings = { name: 'Acme Notes', default_locale: 'en', redirect_uris: 'https://app.example.com/dashboard', grace_period_days: '3' };
-    const allOn = ['payment_receipt', 'payment_instructions'];
+    const allOn = [...EMAIL_TYPES];
     expect((await submit(c, page, page, { ...settings, email_types: allOn })).status).toBe(303);
     const form = (await c.get(page)).text;
     expect(form).toMatch(/<input type="checkbox" id="email_type_payment_receipt" name="email_types" value="payment_receipt" checked>/);
@@ -216,7 +217,7 @@ describe('roles, checked on the server', () => {
     expect(bad.text).toContain('value="not an address"');
 
     // The receipt's box left unticked: receipts off, the rest on.
-    const off = await submit(c, page, page, { ...settings, email_types: 'payment_instructions', email_sender_name: '  Acme Billing ', email_reply_to: 'help@acme.example' });
+    const off = await submit(c, page, page, { ...settings, email_types: allOn.filter((type) => type !== 'payment_receipt'), email_sender_name: '  Acme Billing ', email_reply_to: 'help@acme.example' });
     expect(off.status).toBe(303);
     const row = () => t.database.db.selectFrom('projects').selectAll().where('id', '=', project.id).executeTakeFirstOrThrow();
     expect(await row()).toMatchObject({ email_sender_name: 'Acme Billing', email_reply_to: 'help@acme.example', email_disabled_types: ['payment_receipt'] });

@@ -52,7 +52,7 @@ describe('migrations', () => {
     const now = new Date();
     await d.db
       .insertInto('projects')
-      .values({ id: 'prj_x', name: 'x', client_id: 'cli_x', client_secret_hash: Buffer.alloc(32), redirect_uris: '[]', theme_config: '{}', currency: 'IDR', default_locale: 'en', created_at: now, updated_at: now })
+      .values({ id: 'prj_x', name: 'x', client_id: 'cli_x', client_secret_hash: Buffer.alloc(32), redirect_uris: '[]', theme_config: '{}', currency: 'IDR', default_locale: 'en', slug: 'x-project', created_at: now, updated_at: now })
       .execute();
     const plan = (price: number, code: string) =>
       d.db

@@ -9,6 +9,7 @@ import { portalCsp, portalErrorHandler } from './http/pages.ts';
 import { PORTAL_PREFIX } from './prefix.ts';
 import { entryRoutes } from './routes/entry.routes.ts';
 import { languageRoutes } from './routes/language.routes.ts';
+import { loginRoutes } from './routes/login.routes.ts';
 import { paymentRoutes } from './routes/payments.routes.ts';
 import { planRoutes } from './routes/plans.routes.ts';
 import { subscriptionRoutes } from './routes/subscription.routes.ts';
@@ -39,5 +40,6 @@ export function portalPlugin(deps: Deps): FastifyPluginAsyncTypebox {
     await app.register(paymentRoutes(deps));
     await app.register(subscriptionRoutes(deps));
     await app.register(languageRoutes(deps));
+    await app.register(loginRoutes(deps));
   };
 }

@@ -45,7 +45,12 @@ export const LanguageForm = Type.Object(
 
 /** Continuing to another account's link from the "open a different account?" page. */
 export const SwitchForm = Type.Object(
-  { csrf: Csrf, session: Type.String({ minLength: 1, maxLength: 200 }), redirect_uri: Type.Optional(Type.String({ maxLength: 2000 })) },
+  {
+    csrf: Csrf,
+    session: Type.String({ minLength: 1, maxLength: 200 }),
+    redirect_uri: Type.Optional(Type.String({ maxLength: 2000 })),
+    flow: Type.Optional(Type.String({ maxLength: 100 })),
+  },
   { additionalProperties: false },
 );
 export type SwitchForm = Static<typeof SwitchForm>;
@@ -55,6 +60,8 @@ export const EntryQuery = Type.Object(
     session: Type.Optional(Type.String({ maxLength: 200 })),
     redirect_uri: Type.Optional(Type.String({ maxLength: 2000 })),
     notice: Type.Optional(Type.String({ maxLength: 40 })),
+    /** Where to land (modules/portal-sessions/flow.ts); not a flow: the overview. */
+    flow: Type.Optional(Type.String({ maxLength: 100 })),
   },
   { additionalProperties: true },
 );

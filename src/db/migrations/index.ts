@@ -14,6 +14,7 @@ import * as m0012 from './0012_saved_card_display.ts';
 import * as m0013 from './0013_plan_translations.ts';
 import * as m0014 from './0014_mint_fast_path.ts';
 import * as m0015 from './0015_customer_email.ts';
+import * as m0016 from './0016_hosted_login.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0013_plan_translations': m0013,
   '0014_mint_fast_path': m0014,
   '0015_customer_email': m0015,
+  '0016_hosted_login': m0016,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -73,3 +73,33 @@ async function sendersOf(deps: Pick<Deps, 'db'>, emails: EmailRow[]): Promise<Ma
   const rows = await deps.db.selectFrom('projects').select(['id', 'name', 'email_sender_name', 'email_reply_to']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, { name: r.email_sender_name ?? r.name, replyTo: r.email_reply_to }]));
 }
+
+const soon = new WeakMap<object, { running: boolean; again: boolean }>();
+
+/**
+ * Runs the delivery job now, in the background, for an email someone is waiting for (a
+ * sign-in code): not after the next scheduler tick. Runs of one instance never overlap: a
+ * call during a run makes one more run after it. Claims are SKIP LOCKED, so this and the
+ * scheduler (here or on another instance) never send one email twice. Errors are logged.
+ */
+export function deliverSoon(deps: Pick<Deps, 'db' | 'clock' | 'mail' | 'config' | 'logger'>): void {
+  const state = soon.get(deps) ?? { running: false, again: false };
+  soon.set(deps, state);
+  if (state.running) {
+    state.again = true;
+    return;
+  }
+  state.running = true;
+  void (async () => {
+    try {
+      do {
+        state.again = false;
+        await deliverEmails(deps);
+      } while (state.again);
+    } catch (err) {
+      deps.logger.warn({ err }, 'immediate email delivery failed; the scheduler will retry');
+    } finally {
+      state.running = false;
+    }
+  })();
+}

@@ -6,6 +6,17 @@ import { EMAIL_TYPES, ProjectParams } from '../projects/projects.schemas.ts';
 import { StringEnum } from '../../lib/schema.ts';
 import { listEmailDeliveries } from './list-email-deliveries.ts';
 
+/** Every type, named in the API's description (a type without one fails to compile). */
+const TYPE_MEANINGS: Record<(typeof EMAIL_TYPES)[number], string> = {
+  payment_receipt: 'a payment succeeded',
+  payment_instructions: 'how to pay a pending bank transfer, bill, store or QR payment',
+  payment_failed: 'a payment failed or expired at the gateway',
+  past_due: 'a renewal is unpaid at period end: until when the subscription stays usable, and how to pay',
+  subscription_ended: 'the subscription ended: a scheduled cancellation took effect, or the grace period ran out unpaid',
+  cancellation_scheduled: 'a cancellation at period end was scheduled',
+  plan_changed: 'a plan change took effect',
+};
+
 const EmailsQuery = Type.Object(
   {
     end_user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: "Only this end user's email (your id for them)." })),
@@ -16,7 +27,7 @@ const EmailsQuery = Type.Object(
 
 export const EmailDelivery = Type.Object({
   id: Type.String(),
-  type: StringEnum(EMAIL_TYPES, { description: 'What the email is about: `payment_receipt` (a payment succeeded) or `payment_instructions` (how to pay a pending bank transfer, bill, store or QR payment).' }),
+  type: StringEnum(EMAIL_TYPES, { description: `What the email is about: ${EMAIL_TYPES.map((type) => `\`${type}\` (${TYPE_MEANINGS[type]})`).join(', ')}.` }),
   end_user_id: Type.Union([Type.String(), Type.Null()], { description: 'Your id for the customer it went to.' }),
   to: Type.String(),
   subject: Type.String(),

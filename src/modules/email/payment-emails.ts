@@ -1,9 +1,10 @@
 import type { Db } from '../../db/database.ts';
-import type { EmailType } from '../../db/types.ts';
-import type { Deps } from '../../deps.ts';
+import type { EmailType, Payment, Subscription } from '../../db/types.ts';
 import { planInLocale } from '../plans/plans.service.ts';
-import { queueEmail } from './queue-email.ts';
+import { ABANDONED } from '../payments/payment-records.ts';
+import { planText, queueCustomerEmail, type EmailDeps } from './customer-email.ts';
 import type { PaymentEmailBase, RenderedEmail } from './templates/layout.ts';
+import { renderPaymentFailed } from './templates/payment-failed.ts';
 import { renderPaymentInstructions } from './templates/payment-instructions.ts';
 import { renderReceipt } from './templates/receipt.ts';
 
@@ -16,12 +17,10 @@ import { renderReceipt } from './templates/receipt.ts';
  */
 
 /** The receipt, when a payment was just applied as paid. */
-export async function queuePaymentReceipt(trx: Db, deps: Pick<Deps, 'mail' | 'config'>, paymentId: string, now: Date): Promise<void> {
+export async function queuePaymentReceipt(trx: Db, deps: EmailDeps, paymentId: string, now: Date): Promise<void> {
   await queueAboutPayment(trx, deps, paymentId, 'payment_receipt', now, (p, base) =>
     renderReceipt({
       ...base,
-      amount: p.amount,
-      currency: p.currency,
       method: p.payment_method,
       paidAt: p.paid_at ?? now,
       // A first purchase's period starts when it is paid: the subscription has it now.
@@ -33,55 +32,71 @@ export async function queuePaymentReceipt(trx: Db, deps: Pick<Deps, 'mail' | 'co
 }
 
 /** How to pay, when a pending payment just got its bank transfer, bill, store or QR details. */
-export async function queuePaymentInstructions(trx: Db, deps: Pick<Deps, 'mail' | 'config'>, paymentId: string, now: Date): Promise<void> {
+export async function queuePaymentInstructions(trx: Db, deps: EmailDeps, paymentId: string, now: Date): Promise<void> {
   await queueAboutPayment(trx, deps, paymentId, 'payment_instructions', now, (p, base) =>
-    p.payment_instructions ? renderPaymentInstructions({ ...base, amount: p.amount, currency: p.currency, deadline: p.expires_at, how: p.payment_instructions }) : undefined,
+    p.payment_instructions ? renderPaymentInstructions({ ...base, deadline: p.expires_at, how: p.payment_instructions }) : undefined,
+  );
+}
+
+/**
+ * That a payment just failed or expired at the gateway, and what happens next; `sub` is the
+ * subscription as the change left it. Not for:
+ * - a payment the customer abandoned (`abandon.ts` marks it before asking the gateway, so
+ *   Midtrans' notification of our own expire, should it arrive first, is covered too);
+ * - a payment we closed ourselves because a newer one superseded or replaced it: those are
+ *   closed by `closePayment`, which never comes here;
+ * - a renewal, unless it failed while the grace period lasts (a fresh renewal payment takes
+ *   its place in the same commit, so "Pay now" still works). The period end's news is
+ *   `past_due`, the end of grace's `subscription_ended` (subscription-emails.ts), and a
+ *   renewal link lapses with the grace period: one email for one event.
+ */
+export async function queuePaymentFailed(trx: Db, deps: EmailDeps, payment: Payment, sub: Subscription, now: Date): Promise<void> {
+  if (payment.failure_reason === ABANDONED) return;
+  const renewal = payment.purpose === 'renewal';
+  const graceEndsAt = sub.status === 'past_due' && sub.grace_ends_at && sub.grace_ends_at > now ? sub.grace_ends_at : undefined;
+  if (renewal && !(graceEndsAt && payment.status === 'failed')) return;
+  const live = sub.status === 'active' || sub.status === 'past_due';
+  await queueAboutPayment(trx, deps, payment.id, 'payment_failed', now, async (p, base) =>
+    renderPaymentFailed({
+      ...base,
+      outcome: p.status === 'expired' ? 'expired' : 'failed',
+      method: p.payment_method,
+      orderId: p.order_id,
+      next: graceEndsAt ? { pastDueUntil: graceEndsAt } : { currentPlan: live ? ((await planText(trx, sub.project_id, sub.plan_id, base.locale))?.name ?? null) : null },
+    }),
   );
 }
 
 type PaymentContext = NonNullable<Awaited<ReturnType<typeof loadPaymentContext>>>;
-type BaseData = Omit<PaymentEmailBase, 'amount' | 'currency'>;
 
 async function queueAboutPayment(
   trx: Db,
-  deps: Pick<Deps, 'mail' | 'config'>,
+  deps: EmailDeps,
   paymentId: string,
   type: EmailType,
   now: Date,
-  render: (p: PaymentContext, base: BaseData) => RenderedEmail | undefined,
+  render: (p: PaymentContext, base: PaymentEmailBase) => Promise<RenderedEmail | undefined> | RenderedEmail | undefined,
 ): Promise<void> {
   if (!deps.mail) return;
   const p = await loadPaymentContext(trx, paymentId);
-  if (!p?.email || p.email_disabled_types.includes(type)) return;
-  const locale = p.locale ?? p.default_locale;
-  const plan = planInLocale({ name: p.plan_name, description: p.plan_description, features: p.plan_features, translations: p.plan_translations }, locale);
-  const rendered = render(p, { locale, timeZone: p.time_zone, projectName: p.project_name, theme: p.theme_config, customerName: p.customer_name, planName: plan.name });
-  if (!rendered) return;
-  await queueEmail(trx, {
-    projectId: p.project_id,
-    endUserId: p.end_user_id,
-    type,
-    cause: p.id,
-    to: p.email,
-    locale,
-    domain: deps.config.mail.from.split('@')[1]!,
-    now,
-    rendered,
+  if (!p) return;
+  await queueCustomerEmail(trx, deps, { projectId: p.project_id, endUserId: p.end_user_id, type, cause: p.id, now }, (base) => {
+    const plan = planInLocale({ name: p.plan_name, description: p.plan_description, features: p.plan_features, translations: p.plan_translations }, base.locale);
+    return render(p, { ...base, planName: plan.name, amount: p.amount, currency: p.currency });
   });
 }
 
-/** The payment with its customer, project, plan and subscription, as the emails need them. */
+/** The payment with its plan and subscription, as the emails need them. */
 function loadPaymentContext(trx: Db, paymentId: string) {
   return trx
     .selectFrom('payments')
-    .innerJoin('end_users', 'end_users.id', 'payments.end_user_id')
-    .innerJoin('projects', 'projects.id', 'payments.project_id')
     .innerJoin('plans', 'plans.id', 'payments.plan_id')
     .innerJoin('subscriptions', 'subscriptions.id', 'payments.subscription_id')
     .select([
       'payments.id',
       'payments.project_id',
       'payments.end_user_id',
+      'payments.status',
       'payments.amount',
       'payments.currency',
       'payments.payment_method',
@@ -93,14 +108,6 @@ function loadPaymentContext(trx: Db, paymentId: string) {
       'payments.order_id',
       'subscriptions.current_period_start',
       'subscriptions.current_period_end',
-      'end_users.email',
-      'end_users.name as customer_name',
-      'end_users.locale',
-      'projects.name as project_name',
-      'projects.theme_config',
-      'projects.time_zone',
-      'projects.default_locale',
-      'projects.email_disabled_types',
       'plans.name as plan_name',
       'plans.description as plan_description',
       'plans.features as plan_features',

@@ -2,11 +2,11 @@ import type { Deps } from '../../deps.ts';
 import type { Payment } from '../../db/types.ts';
 import { AppError } from '../../lib/errors.ts';
 import { GatewayError, type TransactionState } from '../../payments/gateway.ts';
+import { ABANDONED } from './payment-records.ts';
 import * as repo from './payments.repository.ts';
 import { recordGatewayState } from './payments.service.ts';
 
-/** `failure_reason` of a payment the customer abandoned: the portal labels it "Canceled". */
-export const ABANDONED = 'abandoned by the customer';
+export { ABANDONED };
 
 export type AbandonOutcome =
   /** Closed at the gateway (or never started there) and marked expired. */
@@ -36,18 +36,30 @@ export async function abandonPayment(deps: Deps, owner: { projectId: string; end
 
   let state = await gatewayCall(() => deps.gateway.getStatus(payment.order_id));
   if (state && state.status !== 'pending') return settle(deps, state, payment, false);
-  if (state) {
-    try {
-      state = await deps.gateway.expire(payment.order_id);
-    } catch (err) {
-      if (!(err instanceof GatewayError)) throw err;
-      // Refused (it may have settled a moment ago) or unreachable: ask again, and decide on that.
-      state = await gatewayCall(() => deps.gateway.getStatus(payment.order_id));
-    }
-    if (state && state.status !== 'pending') return settle(deps, state, payment, true);
-    if (state) throw new AppError('payment_gateway_unavailable', 'Midtrans did not close the payment; nothing was changed. Try again in a moment.');
+  // From here on, an end is the customer's choice. It is noted on the payment before the
+  // gateway hears of it, so whichever path records the close — our answer below, or
+  // Midtrans' notification of our expire, which can reach the webhook first — knows it was
+  // abandoned: no "payment failed" email. Taken back if the payment does not end so.
+  if (!(await repo.notePendingReason(deps.db, payment.id, ABANDONED, deps.clock.now()))) {
+    return { outcome: 'closed', payment: (await repo.findPaymentById(deps.db, payment.id)) ?? payment };
   }
-  return settle(deps, { orderId: payment.order_id, status: 'expired', gatewayStatus: 'expire', grossAmount: payment.amount, currency: payment.currency }, payment, true);
+  try {
+    if (state) {
+      try {
+        state = await deps.gateway.expire(payment.order_id);
+      } catch (err) {
+        if (!(err instanceof GatewayError)) throw err;
+        // Refused (it may have settled a moment ago) or unreachable: ask again, and decide on that.
+        state = await gatewayCall(() => deps.gateway.getStatus(payment.order_id));
+      }
+      if (state && state.status !== 'pending') return await settle(deps, state, payment, true);
+      if (state) throw new AppError('payment_gateway_unavailable', 'Midtrans did not close the payment; nothing was changed. Try again in a moment.');
+    }
+    return await settle(deps, { orderId: payment.order_id, status: 'expired', gatewayStatus: 'expire', grossAmount: payment.amount, currency: payment.currency }, payment, true);
+  } catch (err) {
+    await repo.forgetPendingReason(deps.db, payment.id, ABANDONED, deps.clock.now());
+    throw err;
+  }
 }
 
 /**
@@ -58,8 +70,11 @@ export async function abandonPayment(deps: Deps, owner: { projectId: string; end
 async function settle(deps: Deps, state: TransactionState, payment: Payment, weClosedIt: boolean): Promise<{ outcome: AbandonOutcome; payment: Payment }> {
   const recorded = await recordGatewayState(deps, state);
   const after = recorded.payment ?? payment;
-  if (after.status === 'paid' || after.status === 'refunded') return { outcome: 'paid', payment: after };
-  if (after.status === 'pending' || (recorded.outcome !== 'applied' && !weClosedIt)) return { outcome: 'closed', payment: after };
+  if (after.status === 'paid' || after.status === 'refunded' || after.status === 'pending') {
+    if (weClosedIt) await repo.forgetPendingReason(deps.db, after.id, ABANDONED, deps.clock.now());
+    return { outcome: after.status === 'pending' ? 'closed' : 'paid', payment: after };
+  }
+  if (recorded.outcome !== 'applied' && !weClosedIt) return { outcome: 'closed', payment: after };
   const noted = await repo.updatePaymentProgress(deps.db, after.id, { status: after.status, failureReason: ABANDONED }, deps.clock.now());
   return { outcome: 'abandoned', payment: noted };
 }

@@ -12,6 +12,13 @@ import * as repo from './payments.repository.ts';
  * here, so no path can forget the event.
  */
 
+/**
+ * `failure_reason` of a payment the customer abandoned (`abandon.ts`): the portal labels it
+ * "Canceled", and no "payment failed" email goes. Set on the pending payment before the
+ * gateway is asked to close it, so whichever path records the close knows whose it was.
+ */
+export const ABANDONED = 'abandoned by the customer';
+
 /** How long the caller that creates a payment holds the right to open its payment page. */
 export const CHECKOUT_LEASE_MS = 60_000;
 /** First check of a fresh payment by the reconciler, in case its notification never comes. */

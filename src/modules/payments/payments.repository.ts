@@ -116,6 +116,26 @@ export function setRefundDue(db: Db, id: string, reason: RefundDueReason, now: D
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Notes on a pending payment why it is about to end (the customer abandons it) before the
+ * gateway is asked to close it; false when it is no longer pending.
+ */
+export async function notePendingReason(db: Db, id: string, reason: string, now: Date): Promise<boolean> {
+  const noted = await db.updateTable('payments').set({ failure_reason: reason, updated_at: now }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  return noted.numUpdatedRows > 0n;
+}
+
+/** Takes the note back when the payment did not end that way (still pending, or paid after all). */
+export async function forgetPendingReason(db: Db, id: string, reason: string, now: Date): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({ failure_reason: null, updated_at: now })
+    .where('id', '=', id)
+    .where('failure_reason', '=', reason)
+    .where('status', 'in', ['pending', 'paid', 'refunded'])
+    .execute();
+}
+
 export interface PaymentProgress {
   status: PaymentStatusColumn;
   gatewayStatus?: string | null;

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Deps } from '../../deps.ts';
 import type { Payment } from '../../db/types.ts';
 import { isForwardTransition, type TransactionState } from '../../payments/gateway.ts';
-import { queuePaymentInstructions, queuePaymentReceipt } from '../email/payment-emails.ts';
+import { queuePaymentFailed, queuePaymentInstructions, queuePaymentReceipt } from '../email/payment-emails.ts';
+import { queuePlanChanged } from '../email/subscription-emails.ts';
 import { recordEvent } from '../events/events.repository.ts';
 import { applyPaidPayment, reasonNotToApply } from '../subscriptions/apply-payment.ts';
 import { lockSubscription, rememberSavedCard } from '../subscriptions/subscriptions.repository.ts';
@@ -24,8 +25,10 @@ const EVENT_OF_STATUS = { paid: 'payment.succeeded', failed: 'payment.failed', e
  * superseded or failed it, or its priced period is over — it is recorded as paid, applies
  * nothing, and is flagged for refund (`payment.refund_due`). A failed renewal is replaced by
  * a fresh payment while the grace period lasts, so the customer always has a way to pay.
- * An applied payment queues its receipt email in the same commit; a pending one that gets
- * its bank transfer (or bill, store, QR) details queues the email saying how to pay.
+ * An applied payment queues its receipt email in the same commit (and, when it changed the
+ * plan, the plan-changed email); a pending one that gets its bank transfer (or bill, store,
+ * QR) details queues the email saying how to pay; a failed or expired one, the email saying
+ * so and what happens next (payment-emails.ts says when not).
  */
 export async function recordGatewayState(deps: Deps, state: TransactionState): Promise<{ outcome: RecordOutcome; payment?: Payment }> {
   const now = deps.clock.now();
@@ -92,10 +95,13 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
         now,
       });
       if (state.status === 'paid' && payment.status !== 'refunded') {
-        await applyPaidPayment(trx, updated, sub, now);
+        const after = await applyPaidPayment(trx, updated, sub, now);
         if (state.savedTokenId) await rememberSavedCard(trx, payment.subscription_id, state.savedTokenId, state.cardLast4);
+        // Two emails, each its own news: the receipt is the money, plan_changed the subscription.
         await queuePaymentReceipt(trx, deps, payment.id, now);
+        await queuePlanChanged(trx, deps, { before: sub, after, cause: payment.id, effectiveAt: now, now });
       }
+      if (state.status === 'failed' || state.status === 'expired') await queuePaymentFailed(trx, deps, updated, sub, now);
     }
     if (state.status === 'failed' && payment.purpose === 'renewal' && sub.status === 'past_due' && sub.grace_ends_at && sub.grace_ends_at > now) {
       await createPendingPayment(trx, { ...termsOf(payment), source: 'scheduler', checkout: 'due', now });

@@ -246,3 +246,26 @@ export function findAccountHolder(db: Db, endUserId: string): Promise<AccountHol
     .where('end_users.id', '=', endUserId)
     .executeTakeFirst();
 }
+
+/**
+ * A portal token minted by Langgan itself, not through the session API: the hosted login
+ * page's (exchanged at once) and the sign-in links in customer email. The same row, so the
+ * same single-use exchange and session follow.
+ */
+export async function insertPortalToken(
+  db: Db,
+  t: { tokenHash: Buffer; projectId: string; endUserId: string; redirectUri: string | null; locale: Locale | null; expiresAt: Date; now: Date },
+): Promise<void> {
+  await db
+    .insertInto('portal_tokens')
+    .values({
+      token_hash: t.tokenHash,
+      project_id: t.projectId,
+      end_user_id: t.endUserId,
+      redirect_uri: t.redirectUri,
+      locale: t.locale,
+      expires_at: t.expiresAt,
+      created_at: t.now,
+    })
+    .execute();
+}

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../lib/schema.ts';
 import { RedirectUri } from '../projects/projects.schemas.ts';
+import { Flow } from './flow.ts';
 
 export const EndUserId = Type.String({
   minLength: 1,
@@ -21,6 +22,7 @@ export const CreatePortalSessionBody = Type.Object(
     locale: Type.Optional(StringEnum(['en', 'id'] as const, { description: 'Portal language; defaults to the browser\'s.' })),
     email: Type.Optional(Type.String({ format: 'email', maxLength: 254, errorMessage: 'must be an email address' })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    flow: Type.Optional(Flow),
   },
   {
     additionalProperties: false,

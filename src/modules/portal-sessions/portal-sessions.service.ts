@@ -1,3 +1,6 @@
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import type { Locale } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import type { AuthenticatedClient } from '../../http/auth/client-credentials.ts';
 import { randomToken, sha256 } from '../../lib/crypto.ts';
@@ -67,7 +70,7 @@ export async function createPortalSession(deps: Deps, client: AuthenticatedClien
 
   return {
     session_token: token,
-    portal_url: `${deps.config.publicUrl}/portal?session=${token}`,
+    portal_url: portalUrl(deps.config, token, body.flow),
     expires_in: PORTAL_TOKEN_TTL_SECONDS,
   };
 }
@@ -112,4 +115,25 @@ export async function exchangePortalToken(
     // or else the project's first registered URI (a link minted without one).
     backToAppUrl: registered ?? known.redirect_uri ?? known.redirect_uris[0] ?? null,
   };
+}
+
+/**
+ * A sign-in link Langgan mints itself for one customer: the hosted login page (exchanged
+ * at once) and "Pay now" in a renewal reminder (valid until its payment's deadline). The
+ * token is a portal token like the session API's, single use, stored as a hash; "Back to
+ * app" leads to the project's first registered redirect URI. Runs in the caller's
+ * transaction when given one, so an email carrying the link exists only with its token.
+ */
+export async function mintSignInLink(
+  db: Db,
+  config: Pick<Config, 'publicUrl'>,
+  l: { projectId: string; endUserId: string; redirectUri: string | null; locale: Locale | null; flow: string | null; expiresAt: Date; now: Date },
+): Promise<{ token: string; url: string }> {
+  const token = randomToken(32);
+  await repo.insertPortalToken(db, { tokenHash: sha256(token), projectId: l.projectId, endUserId: l.endUserId, redirectUri: l.redirectUri, locale: l.locale, expiresAt: l.expiresAt, now: l.now });
+  return { token, url: portalUrl(config, token, l.flow) };
+}
+
+function portalUrl(config: Pick<Config, 'publicUrl'>, token: string, flow: string | null | undefined): string {
+  return `${config.publicUrl}/portal?session=${token}${flow ? `&flow=${encodeURIComponent(flow)}` : ''}`;
 }

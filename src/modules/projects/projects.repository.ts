@@ -17,10 +17,14 @@ export interface ProjectInsert {
   gracePeriodDays: number;
   developmentMode: boolean;
   email: { senderName: string | null; replyTo: string | null; disabledTypes: EmailType[] };
+  slug: string;
+  hostedLoginEnabled: boolean;
+  renewalReminderDays: number;
   now: Date;
 }
 
-export async function insertProject(db: Db, p: ProjectInsert): Promise<Project> {
+/** Inserts the project; undefined when its slug is taken (nothing is written). */
+export async function insertProject(db: Db, p: ProjectInsert): Promise<Project | undefined> {
   return db
     .insertInto('projects')
     .values({
@@ -38,15 +42,29 @@ export async function insertProject(db: Db, p: ProjectInsert): Promise<Project> 
       email_sender_name: p.email.senderName,
       email_reply_to: p.email.replyTo,
       email_disabled_types: JSON.stringify(p.email.disabledTypes),
+      slug: p.slug,
+      hosted_login_enabled: p.hostedLoginEnabled,
+      renewal_reminder_days: p.renewalReminderDays,
       created_at: p.now,
       updated_at: p.now,
     })
+    .onConflict((oc) => oc.column('slug').doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 export function findProjectById(db: Db, id: string): Promise<Project | undefined> {
   return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findProjectBySlug(db: Db, slug: string): Promise<Project | undefined> {
+  return db.selectFrom('projects').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function isSlugTaken(db: Db, slug: string, exceptProjectId?: string): Promise<boolean> {
+  let query = db.selectFrom('projects').select('id').where('slug', '=', slug);
+  if (exceptProjectId) query = query.where('id', '<>', exceptProjectId);
+  return (await query.executeTakeFirst()) !== undefined;
 }
 
 export function findProjectByClientId(db: Db, clientId: string): Promise<Project | undefined> {
@@ -68,6 +86,9 @@ export interface ProjectChanges {
   emailSenderName?: string | null;
   emailReplyTo?: string | null;
   emailDisabledTypes?: EmailType[];
+  slug?: string;
+  hostedLoginEnabled?: boolean;
+  renewalReminderDays?: number;
 }
 
 export async function updateProject(db: Db, id: string, c: ProjectChanges, now: Date): Promise<Project | undefined> {
@@ -84,6 +105,9 @@ export async function updateProject(db: Db, id: string, c: ProjectChanges, now: 
       ...(c.emailSenderName !== undefined && { email_sender_name: c.emailSenderName }),
       ...(c.emailReplyTo !== undefined && { email_reply_to: c.emailReplyTo }),
       ...(c.emailDisabledTypes !== undefined && { email_disabled_types: JSON.stringify(c.emailDisabledTypes) }),
+      ...(c.slug !== undefined && { slug: c.slug }),
+      ...(c.hostedLoginEnabled !== undefined && { hosted_login_enabled: c.hostedLoginEnabled }),
+      ...(c.renewalReminderDays !== undefined && { renewal_reminder_days: c.renewalReminderDays }),
       updated_at: now,
     })
     .where('id', '=', id)

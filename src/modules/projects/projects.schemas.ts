@@ -32,7 +32,7 @@ const TimeZone = Type.String({
   examples: [DEFAULT_TIME_ZONE],
 });
 
-export const EMAIL_TYPES = ['payment_receipt', 'payment_instructions'] as const;
+export const EMAIL_TYPES = ['payment_receipt', 'payment_instructions', 'payment_failed', 'past_due', 'subscription_ended', 'cancellation_scheduled', 'plan_changed'] as const;
 const EmailSenderName = Type.Union([Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\r\\n<>"]+$', errorMessage: 'must be 1–100 characters without line breaks, <, > or "' }), Type.Null()], {
   description: 'Display name customers see email from (the address is the operator\'s MAIL_FROM). Null: the project\'s name.',
 });
@@ -42,6 +42,23 @@ const EmailReplyTo = Type.Union([Type.String({ format: 'email', maxLength: 254, 
 const EmailDisabledTypes = Type.Array(StringEnum(EMAIL_TYPES), {
   uniqueItems: true,
   description: 'Customer email types this project has switched off (none by default). `payment_receipt`: sent when a payment is applied as paid. `payment_instructions`: how to pay, sent when a pending payment gets its virtual account, bill, store code or QR link.',
+});
+
+export const Slug = Type.String({
+  minLength: 3,
+  maxLength: 40,
+  pattern: '^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$',
+  errorMessage: 'must be 3–40 lower-case letters, digits or hyphens, starting and ending with a letter or digit',
+  description: 'The project\'s short public name, in its hosted login page\'s URL: `/portal/login?project=<slug>`. Unique. Default: made from the name.',
+  examples: ['acme-notes'],
+});
+const HostedLoginEnabled = Type.Boolean({
+  description: 'Whether customers can sign in to the portal by themselves at `/portal/login?project=<slug>` with a code sent to the email your backend gave Langgan. Off by default.',
+});
+const RenewalReminderDays = Type.Integer({
+  minimum: 1,
+  maximum: 14,
+  description: 'Days before a renewal that customers without a saved card get the "renewal coming up" email with a "Pay now" link. Default 3.',
 });
 
 export const CreateProjectBody = Type.Object(
@@ -59,6 +76,9 @@ export const CreateProjectBody = Type.Object(
     email_sender_name: Type.Optional(EmailSenderName),
     email_reply_to: Type.Optional(EmailReplyTo),
     email_disabled_types: Type.Optional(EmailDisabledTypes),
+    slug: Type.Optional(Slug),
+    hosted_login_enabled: Type.Optional(HostedLoginEnabled),
+    renewal_reminder_days: Type.Optional(RenewalReminderDays),
   },
   {
     additionalProperties: false,
@@ -85,6 +105,9 @@ export const UpdateProjectBody = Type.Object(
     email_sender_name: Type.Optional(EmailSenderName),
     email_reply_to: Type.Optional(EmailReplyTo),
     email_disabled_types: Type.Optional(EmailDisabledTypes),
+    slug: Type.Optional(Slug),
+    hosted_login_enabled: Type.Optional(HostedLoginEnabled),
+    renewal_reminder_days: Type.Optional(RenewalReminderDays),
   },
   { additionalProperties: false, minProperties: 1, examples: [{ redirect_uris: ['https://myapp.com/dashboard', 'http://localhost:5173/billing'] }] },
 );
@@ -112,6 +135,9 @@ export const ProjectResponse = Type.Object(
     email_sender_name: EmailSenderName,
     email_reply_to: EmailReplyTo,
     email_disabled_types: EmailDisabledTypes,
+    slug: Slug,
+    hosted_login_enabled: HostedLoginEnabled,
+    renewal_reminder_days: RenewalReminderDays,
     previous_secret_expires_at: Type.Union([DateTime, Type.Null()], {
       description: 'After a rotation with a grace window: until when the previous client secret works alongside the current one (a past time: it has stopped; null: rotated without a grace window, or never rotated).',
     }),
@@ -148,6 +174,9 @@ function projectExample() {
     email_sender_name: 'Acme Notes Billing',
     email_reply_to: 'support@myapp.com',
     email_disabled_types: [],
+    slug: 'acme-notes',
+    hosted_login_enabled: true,
+    renewal_reminder_days: 3,
     previous_secret_expires_at: null,
     secret_last_used_at: '2026-11-24T02:15:00.000Z',
     previous_secret_last_used_at: null,

@@ -8,7 +8,7 @@ import { assertLogoBelongs } from '../branding/branding.service.ts';
 import { recordEvent } from '../events/events.repository.ts';
 import * as repo from './projects.repository.ts';
 import { DEFAULT_TIME_ZONE } from '../../lib/time-zones.ts';
-import type { CreateProjectBody, ProjectResponse, RotateClientSecretBody, UpdateProjectBody } from './projects.schemas.ts';
+import { EMAIL_TYPES, type CreateProjectBody, type ProjectResponse, type RotateClientSecretBody, type UpdateProjectBody } from './projects.schemas.ts';
 
 /** A client secret: `lgs_` + 256 random bits. Only its SHA-256 is stored. */
 function newClientSecret(): string {
@@ -28,7 +28,7 @@ export async function createProjectIn(trx: Db, input: CreateProjectBody, now: Da
   // A new project has no uploaded logo yet to refer to.
   await assertLogoBelongs(trx, undefined, input.theme_config as ThemeConfig | undefined);
   const clientSecret = newClientSecret();
-  const project = await repo.insertProject(trx, {
+  const insert = (slug: string) => repo.insertProject(trx, {
     id: newId('prj'),
     name: input.name,
     clientId: newId('cli'),
@@ -41,10 +41,50 @@ export async function createProjectIn(trx: Db, input: CreateProjectBody, now: Da
     gracePeriodDays: input.grace_period_days ?? 3,
     developmentMode: input.development_mode ?? false,
     email: { senderName: input.email_sender_name ?? null, replyTo: input.email_reply_to ?? null, disabledTypes: input.email_disabled_types ?? [] },
+    slug,
+    hostedLoginEnabled: input.hosted_login_enabled ?? false,
+    renewalReminderDays: input.renewal_reminder_days ?? 3,
     now,
   });
+  let project: Project | undefined;
+  if (input.slug !== undefined) {
+    project = await insert(input.slug);
+    if (!project) throw slugTaken(input.slug);
+  } else {
+    // From the name; when another project has it, with a short random tail.
+    const base = slugFromName(input.name);
+    for (let tries = 0; !project; tries++) {
+      if (tries === 5) throw new Error('no free slug after 5 tries');
+      project = await insert(tries === 0 ? base : `${base.slice(0, 33)}-${randomSlugTail()}`);
+    }
+  }
   await recordEvent(trx, { projectId: project.id, type: 'project.created', subjectId: project.id, source: 'admin', now });
   return { project, clientSecret };
+}
+
+/** `Acme Notes!` → `acme-notes`; a name without letters or digits → `project`. */
+export function slugFromName(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 40)
+    .replace(/^-+|-+$/g, '');
+  return slug.length >= 3 ? slug : slug.length > 0 ? `${slug}-project` : 'project';
+}
+
+function randomSlugTail(): string {
+  return randomToken(8).toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(6, '0').slice(0, 6);
+}
+
+function slugTaken(slug: string): AppError {
+  return new AppError('slug_taken', `slug "${slug}" is already used by another project`);
+}
+
+/** Postgres's unique violation on the slug index (a concurrent update took it first). */
+function isSlugConflict(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  return e?.code === '23505' && (e.constraint === 'projects_slug' || String(e.message).includes('projects_slug'));
 }
 
 export async function getProject(db: Db, id: string): Promise<Project> {
@@ -54,6 +94,7 @@ export async function getProject(db: Db, id: string): Promise<Project> {
 }
 
 export async function updateProject(db: Db, id: string, input: UpdateProjectBody, now: Date): Promise<Project> {
+  if (input.slug !== undefined && (await repo.isSlugTaken(db, input.slug, id))) throw slugTaken(input.slug);
   return db.transaction().execute(async (trx) => {
     await assertLogoBelongs(trx, id, input.theme_config as ThemeConfig | undefined);
     const project = await repo.updateProject(
@@ -70,6 +111,9 @@ export async function updateProject(db: Db, id: string, input: UpdateProjectBody
         emailSenderName: input.email_sender_name,
         emailReplyTo: input.email_reply_to,
         emailDisabledTypes: input.email_disabled_types,
+        slug: input.slug,
+        hostedLoginEnabled: input.hosted_login_enabled,
+        renewalReminderDays: input.renewal_reminder_days,
       },
       now,
     );
@@ -83,6 +127,9 @@ export async function updateProject(db: Db, id: string, input: UpdateProjectBody
       now,
     });
     return project;
+  }).catch((error: unknown) => {
+    // The check above lost a race with another project taking the slug.
+    throw input.slug !== undefined && isSlugConflict(error) ? slugTaken(input.slug) : error;
   });
 }
 
@@ -129,7 +176,10 @@ export function toProjectResponse(p: Project): ProjectResponse {
     development_mode: p.development_mode,
     email_sender_name: p.email_sender_name,
     email_reply_to: p.email_reply_to,
-    email_disabled_types: p.email_disabled_types,
+    email_disabled_types: EMAIL_TYPES.filter((type) => p.email_disabled_types.includes(type)),
+    slug: p.slug,
+    hosted_login_enabled: p.hosted_login_enabled,
+    renewal_reminder_days: p.renewal_reminder_days,
     previous_secret_expires_at: iso(p.previous_secret_expires_at),
     secret_last_used_at: iso(p.client_secret_last_used_at),
     previous_secret_last_used_at: iso(p.previous_secret_last_used_at),

@@ -8,7 +8,7 @@ const BATCH = 500;
 /** Statements per rule per run: a backlog is worked off over several runs, never in one long one. */
 const MAX_BATCHES = 20;
 
-export type PurgeSummary = Record<'portalTokens' | 'portalSessions' | 'dashboardSessions' | 'deliveredWebhooks' | 'failedWebhooks' | 'events' | 'emailBodies', number>;
+export type PurgeSummary = Record<'portalTokens' | 'loginCodes' | 'portalSessions' | 'dashboardSessions' | 'deliveredWebhooks' | 'failedWebhooks' | 'events' | 'emailBodies', number>;
 
 /**
  * The `retention` job: deletes what has no further use, by the RETENTION_* settings —
@@ -30,6 +30,7 @@ export async function purgeExpired(deps: Pick<Deps, 'db' | 'clock' | 'config' | 
 
   const summary: PurgeSummary = {
     portalTokens: await inBatches((n) => repo.deletePortalTokens(db, daysAgo(retention.portalTokensDays), n)),
+    loginCodes: await inBatches((n) => repo.deleteLoginCodes(db, daysAgo(retention.portalTokensDays), n)),
     portalSessions: await inBatches((n) => repo.deletePortalSessions(db, daysAgo(retention.sessionsDays), n)),
     dashboardSessions: await inBatches((n) => repo.deleteDashboardSessions(db, daysAgo(retention.sessionsDays), dashboard.sessionIdleMs, n)),
     deliveredWebhooks: await inBatches((n) => repo.deleteFinishedDeliveries(db, 'succeeded', daysAgo(retention.webhookDeliveredDays), n)),

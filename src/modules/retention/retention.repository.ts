@@ -24,6 +24,16 @@ export async function deletePortalTokens(db: Db, before: Date, limit: number): P
   return Number(result.numDeletedRows);
 }
 
+/** Hosted-login codes that expired before `before` (a code lives ten minutes; its row a day longer, for the "link no longer works" page). */
+export async function deleteLoginCodes(db: Db, before: Date, limit: number): Promise<number> {
+  const result = await sql`
+    delete from login_codes where (project_id, email) in (
+      select project_id, email from login_codes where expires_at < ${before}::timestamptz limit ${limit} for update skip locked
+    )
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
 /**
  * Portal sessions over before `before`, with their once-only action records (cascade).
  * A session ends at its `expires_at` at the latest, so that alone decides.

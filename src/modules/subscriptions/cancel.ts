@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import type { EventSource, Subscription } from '../../db/types.ts';
 import { AppError } from '../../lib/errors.ts';
+import { queueCancellationScheduled } from '../email/subscription-emails.ts';
 import { CANCEL_REFUSALS, whyNotCancel } from './may-cancel.ts';
 import { recordSubscriptionChange } from './subscription-events.ts';
 import * as repo from './subscriptions.repository.ts';
@@ -41,6 +42,8 @@ export async function cancelSubscription(deps: Deps, r: SubscriptionActionReques
       source: r.source,
       now,
     });
+    // At once: a free plan ends, nothing to tell about money. At period end: what stays, and until when.
+    if (!immediate) await queueCancellationScheduled(trx, deps, after, now);
     return after;
   });
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { addInterval } from '../../lib/periods.ts';
 import { GatewayError } from '../../payments/gateway.ts';
+import { queuePlanChanged } from '../email/subscription-emails.ts';
 import { ensureCheckout, openHeldCheckout } from '../payments/checkout.ts';
 import { closePayment, createPendingPayment } from '../payments/payment-records.ts';
 import * as payments from '../payments/payments.repository.ts';
@@ -114,6 +115,7 @@ export async function changePlan(deps: Deps, r: PlanChangeRequest): Promise<Plan
         now,
       );
       await recordSubscriptionChange(trx, { before: subscription, after, source: r.source, now });
+      await queuePlanChanged(trx, deps, { before: subscription, after, cause: `${after.id}:v${after.version}`, effectiveAt: now, now });
       return { type: 'done' as const, outcome: 'applied' as const, kind: quote.kind, subscription: after };
     }
 

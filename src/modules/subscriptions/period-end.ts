@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts';
 import type { Payment, Subscription } from '../../db/types.ts';
 import { addInterval } from '../../lib/periods.ts';
 import { GatewayError } from '../../payments/gateway.ts';
+import { queuePastDue, queuePlanChanged, queueSubscriptionEnded } from '../email/subscription-emails.ts';
 import { closePayment, createPendingPayment } from '../payments/payment-records.ts';
 import * as payments from '../payments/payments.repository.ts';
 import { recordGatewayState } from '../payments/payments.service.ts';
@@ -20,7 +21,8 @@ type FollowUp = { collect?: string; expireAtGateway?: string } | undefined;
  * The end of every period, processed exactly once per subscription even with many
  * instances: each subscription is claimed in its own transaction with
  * `FOR UPDATE SKIP LOCKED` and moved on before the lock is released, so the claim
- * condition no longer holds for anyone else. Gateway calls happen after commit.
+ * condition no longer holds for anyone else. Gateway calls happen after commit; the
+ * customer's emails (past due, ended, plan changed) are queued with the change.
  */
 export async function processPeriodEnds(deps: Deps, limit = 100): Promise<{ processed: number }> {
   let processed = 0;
@@ -29,7 +31,7 @@ export async function processPeriodEnds(deps: Deps, limit = 100): Promise<{ proc
     const outcome = await deps.db.transaction().execute(async (trx) => {
       const sub = await repo.claimDueSubscription(trx, now);
       if (!sub) return null;
-      return sub.status === 'past_due' ? graceEnded(trx, sub, now) : periodEnded(trx, deps, sub, now);
+      return sub.status === 'past_due' ? graceEnded(trx, deps, sub, now) : periodEnded(trx, deps, sub, now);
     });
     if (outcome === null) break;
     processed += 1;
@@ -51,6 +53,7 @@ async function periodEnded(trx: Db, deps: Deps, sub: Subscription, now: Date): P
       now,
     );
     await recordSubscriptionChange(trx, { before: sub, after, type: 'subscription.canceled', source: 'scheduler', now });
+    await queueSubscriptionEnded(trx, deps, { before: sub, after, reason: 'canceled', endedAt: end, now });
     return superseded;
   }
 
@@ -68,6 +71,7 @@ async function periodEnded(trx: Db, deps: Deps, sub: Subscription, now: Date): P
     );
     const type = next.id === sub.plan_id ? 'subscription.renewed' : 'subscription.updated';
     await recordSubscriptionChange(trx, { before: sub, after, type, source: 'scheduler', now });
+    await queuePlanChanged(trx, deps, { before: sub, after, cause: `${sub.id}:${end.toISOString()}`, effectiveAt: end, now });
     return superseded;
   }
 
@@ -102,6 +106,10 @@ async function periodEnded(trx: Db, deps: Deps, sub: Subscription, now: Date): P
     now,
   );
   await recordSubscriptionChange(trx, { before: sub, after, type: 'subscription.past_due', source: 'scheduler', now, extra: { payment_id: paymentId } });
+  await queuePlanChanged(trx, deps, { before: sub, after, cause: `${sub.id}:${end.toISOString()}`, effectiveAt: end, now });
+  // A saved card is charged right after commit: its receipt, or its decline (payment_failed,
+  // saying the subscription is past due), is the news. Without one the customer must act now.
+  if (!sub.saved_card_token) await queuePastDue(trx, deps, after, renewal, now);
   return { ...superseded, collect: paymentId };
 }
 
@@ -109,12 +117,13 @@ async function periodEnded(trx: Db, deps: Deps, sub: Subscription, now: Date): P
  * Grace ran out without payment: the renewal is expired, and the subscription moves to
  * the project's default free plan if it has one, or ends.
  */
-async function graceEnded(trx: Db, sub: Subscription, now: Date): Promise<FollowUp> {
+async function graceEnded(trx: Db, deps: Deps, sub: Subscription, now: Date): Promise<FollowUp> {
   const open = await payments.findOpenPayment(trx, sub.id);
   if (open) await closePayment(trx, open, { status: 'expired', reason: 'grace period ended', source: 'scheduler', now });
   const fallback = await repo.findDefaultPlan(trx, sub.project_id);
+  let after: Subscription;
   if (fallback) {
-    const after = await repo.updateSubscription(
+    after = await repo.updateSubscription(
       trx,
       sub.id,
       { status: 'active', plan_id: fallback.id, grace_ends_at: null, current_period_start: now, current_period_end: addInterval(now, fallback.interval) },
@@ -122,9 +131,11 @@ async function graceEnded(trx: Db, sub: Subscription, now: Date): Promise<Follow
     );
     await recordSubscriptionChange(trx, { before: sub, after, source: 'scheduler', now, extra: { reason: 'renewal_unpaid' } });
   } else {
-    const after = await repo.updateSubscription(trx, sub.id, { status: 'canceled', grace_ends_at: null, canceled_at: now, cancel_reason: 'renewal_unpaid' }, now);
+    after = await repo.updateSubscription(trx, sub.id, { status: 'canceled', grace_ends_at: null, canceled_at: now, cancel_reason: 'renewal_unpaid' }, now);
     await recordSubscriptionChange(trx, { before: sub, after, type: 'subscription.canceled', source: 'scheduler', now, extra: { reason: 'renewal_unpaid' } });
   }
+  // One email for the end: the expired renewal is closed here, not through the gateway's path.
+  await queueSubscriptionEnded(trx, deps, { before: sub, after, reason: 'unpaid', endedAt: sub.grace_ends_at ?? now, now });
   return open ? { expireAtGateway: open.order_id } : undefined;
 }
 

@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import type { Payment } from '../../db/types.ts';
 import { GatewayError } from '../../payments/gateway.ts';
+import { queuePastDue } from '../email/subscription-emails.ts';
 import { ensureCheckout } from '../payments/checkout.ts';
 import * as payments from '../payments/payments.repository.ts';
 import { recordGatewayState } from '../payments/payments.service.ts';
@@ -37,7 +38,13 @@ export async function collectRenewal(deps: Deps, paymentId: string): Promise<Pay
       // If the gateway knows this order (or cannot tell us), the charge may have happened:
       // leave it to reconciliation rather than risk a second charge through a page.
       if (!(err instanceof GatewayError) || (await gatewayKnows(deps, payment.order_id))) return payment;
-      await payments.markCheckoutDue(deps.db, payment.id, deps.clock.now());
+      // Now the customer must pay through the page, and the period end left telling them to
+      // the card: the past-due email goes with this change (once per period end, as ever).
+      const now = deps.clock.now();
+      await deps.db.transaction().execute(async (trx) => {
+        await payments.markCheckoutDue(trx, payment.id, now);
+        await queuePastDue(trx, deps, sub, payment, now);
+      });
     }
   }
   return ensureCheckout(deps, (await payments.findPaymentById(deps.db, payment.id)) ?? payment);

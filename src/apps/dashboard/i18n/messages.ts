@@ -97,6 +97,11 @@ export const en = {
   emailTypes: {
     payment_receipt: 'Send a receipt when a payment succeeds',
     payment_instructions: 'Send how to pay when a payment waits for a bank transfer, store or QR payment',
+    payment_failed: 'Send a notice when a payment fails or expires',
+    past_due: 'Send a notice when a renewal is unpaid and the subscription is past due',
+    subscription_ended: 'Send a notice when a subscription ends',
+    cancellation_scheduled: 'Send a confirmation when a cancellation is scheduled',
+    plan_changed: 'Send a notice when a plan change takes effect',
   },
   save: 'Save changes',
   saved: 'Saved.',
@@ -300,6 +305,11 @@ export const id: Messages = {
   emailTypes: {
     payment_receipt: 'Kirim tanda terima saat pembayaran berhasil',
     payment_instructions: 'Kirim cara membayar saat pembayaran menunggu transfer bank, pembayaran di toko, atau QR',
+    payment_failed: 'Kirim pemberitahuan saat pembayaran gagal atau kedaluwarsa',
+    past_due: 'Kirim pemberitahuan saat perpanjangan belum dibayar dan langganan lewat jatuh tempo',
+    subscription_ended: 'Kirim pemberitahuan saat langganan berakhir',
+    cancellation_scheduled: 'Kirim konfirmasi saat pembatalan dijadwalkan',
+    plan_changed: 'Kirim pemberitahuan saat perubahan paket berlaku',
   },
   save: 'Simpan perubahan',
   saved: 'Tersimpan.',

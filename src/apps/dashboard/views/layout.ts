@@ -74,22 +74,4 @@ function languageSwitch(chrome: Chrome): SafeHtml {
   )}</p>`;
 }
 
-/** A labelled field with its hint and its error (tied by aria-describedby). */
-export function field(o: {
-  name: string;
-  label: string;
-  control: (attrs: SafeHtml) => SafeHtml;
-  hint?: string;
-  error?: string;
-}): SafeHtml {
-  const hintId = `${o.name}-hint`;
-  const errorId = `${o.name}-error`;
-  const described = [o.hint ? hintId : '', o.error ? errorId : ''].filter(Boolean).join(' ');
-  const attrs = html`id="${o.name}" name="${o.name}"${described ? html` aria-describedby="${described}"` : ''}${o.error ? trustedHtml(' aria-invalid="true"') : ''}`;
-  return html`<div class="field">
-<label for="${o.name}">${o.label}</label>
-${o.hint ? html`<span class="hint" id="${hintId}">${o.hint}</span>` : ''}
-${o.control(attrs)}
-${o.error ? html`<span class="field-error" id="${errorId}">${o.error}</span>` : ''}
-</div>`;
-}
+export { field } from '../../../web/components.ts';

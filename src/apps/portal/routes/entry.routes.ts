@@ -15,6 +15,7 @@ import {
   type LiveSession,
 } from '../../../modules/portal-sessions/portal-sessions.repository.ts';
 import { findProjectById } from '../../../modules/projects/projects.repository.ts';
+import { flowPath } from '../../../modules/portal-sessions/flow.ts';
 import { exchangePortalToken } from '../../../modules/portal-sessions/portal-sessions.service.ts';
 import { checkCsrfToken, csrfTokenFor, requireSameOrigin } from '../http/csrf.ts';
 import { anonymousChrome, chromeFor, sendPage, sendSessionEnded, sendSessionPage } from '../http/pages.ts';
@@ -46,10 +47,10 @@ export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         if (open) {
           const incoming = await findUsableTokenHolder(deps.db, sha256(query.session), deps.clock.now());
           if (incoming && incoming.end_user_id !== open.session.end_user_id) {
-            return sendSwitchAccount(request, reply, open, incoming, query.session, query.redirect_uri);
+            return sendSwitchAccount(request, reply, open, incoming, { session: query.session, redirect_uri: query.redirect_uri, flow: query.flow });
           }
         }
-        return enter(request, reply, query.session, query.redirect_uri ?? null);
+        return enter(request, reply, query.session, query.redirect_uri ?? null, query.flow);
       }
 
       await session(request);
@@ -74,7 +75,7 @@ export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         checkCsrfToken(open.secret, request.body.csrf);
         await endSession(deps.db, open.session.id, deps.clock.now());
       }
-      return enter(request, reply, request.body.session, request.body.redirect_uri ?? null);
+      return enter(request, reply, request.body.session, request.body.redirect_uri ?? null, request.body.flow);
     });
 
     /** The live session this browser's cookie holds, if any. */
@@ -84,8 +85,8 @@ export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       return secret && live ? { secret, session: live } : undefined;
     }
 
-    /** Exchanges the link for a session cookie and 303s to the clean overview. */
-    async function enter(request: FastifyRequest, reply: FastifyReply, token: string, requested: string | null): Promise<FastifyReply> {
+    /** Exchanges the link for a session cookie and 303s to the clean overview, or the step the link names. */
+    async function enter(request: FastifyRequest, reply: FastifyReply, token: string, requested: string | null, flow: string | undefined): Promise<FastifyReply> {
       const result = await exchangePortalToken(deps, token, requested);
       if (!result.ok) return sendLinkRefused(request, reply, token, result.reason, result.backToAppUrl);
       if (requested !== null && result.session.redirect_uri !== requested) {
@@ -94,7 +95,7 @@ export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       }
       setSessionCookies(reply, deps.config, result.sessionSecret, result.session.id);
       // 303 to a clean URL: the token leaves the address bar and the history entry.
-      return reply.code(303).header('location', '/portal').send();
+      return reply.code(303).header('location', flowPath(flow)).send();
     }
 
     async function sendSwitchAccount(
@@ -102,14 +103,13 @@ export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       reply: FastifyReply,
       open: { secret: string; session: LiveSession },
       incoming: AccountHolder,
-      token: string,
-      redirectUri: string | undefined,
+      link: { session: string; redirect_uri?: string; flow?: string },
     ): Promise<FastifyReply> {
       const current = await findAccountHolder(deps.db, open.session.end_user_id);
-      if (!current) return enter(request, reply, token, redirectUri ?? null);
+      if (!current) return enter(request, reply, link.session, link.redirect_uri ?? null, link.flow);
       const { session } = open;
       const chrome = anonymousChrome(request, { locale: session.locale, name: session.project_name, theme: session.theme_config, defaultLocale: session.project_default_locale });
-      const page = switchAccountPage({ chrome, incoming, current, form: { session: token, redirectUri, csrf: csrfTokenFor(open.secret) } });
+      const page = switchAccountPage({ chrome, incoming, current, form: { session: link.session, redirectUri: link.redirect_uri, flow: link.flow, csrf: csrfTokenFor(open.secret) } });
       return sendPage(reply, 200, page, chrome.theme);
     }
 

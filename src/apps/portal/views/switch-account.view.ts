@@ -7,7 +7,7 @@ export interface SwitchAccountView {
   incoming: AccountHolder;
   current: AccountHolder;
   /** What the confirming POST carries: the link's token and redirect_uri, and the CSRF token of the open session. */
-  form: { session: string; redirectUri: string | undefined; csrf: string };
+  form: { session: string; redirectUri: string | undefined; flow: string | undefined; csrf: string };
 }
 
 /** "Ana (ana@example.com, id u1)": everything known, so a person can tell two accounts apart. */
@@ -38,6 +38,7 @@ export function switchAccountPage(v: SwitchAccountView): SafeHtml {
 <input type="hidden" name="csrf" value="${v.form.csrf}">
 <input type="hidden" name="session" value="${v.form.session}">
 ${v.form.redirectUri !== undefined ? html`<input type="hidden" name="redirect_uri" value="${v.form.redirectUri}">` : ''}
+${v.form.flow !== undefined ? html`<input type="hidden" name="flow" value="${v.form.flow}">` : ''}
 <button class="button secondary" type="submit">${t.switchContinue}</button>
 </form>
 </div>

@@ -10,17 +10,35 @@ export interface RenderedEmail {
   html: string;
 }
 
-/** What every email about a payment knows: who, for which project, what plan, how much. */
-export interface PaymentEmailBase {
+/** What every customer email knows: who it is for, in which language and zone, from which project. */
+export interface EmailBase {
   locale: Locale;
   /** The project's IANA zone: every date-time is shown in it, named. */
   timeZone: string;
   projectName: string;
   theme: ThemeConfig | null;
   customerName: string | null;
+}
+
+/** …and an email about a payment: what plan, how much. */
+export interface PaymentEmailBase extends EmailBase {
   planName: string;
   amount: number;
   currency: string;
+}
+
+/** What one email says, in the order the customer reads it; `renderMessage` writes both parts. */
+export interface EmailContent {
+  subject: string;
+  heading: string;
+  /** Paragraphs after the greeting, before the details. */
+  lead: string[];
+  /** Label–value rows (amounts and dates already formatted). */
+  rows?: ReadonlyArray<[string, string]>;
+  /** An address to open (already checked with `safeUrl`): a button, and a line in the text part. */
+  link?: { label: string; href: string };
+  /** Paragraphs after the details. */
+  after?: string[];
 }
 
 export interface EmailFrame {
@@ -71,8 +89,37 @@ ${frame.body}
 export function detailRows(rows: ReadonlyArray<[string, string]>, v: { muted: string; border: string }): { html: SafeHtml; text: string[] } {
   return {
     html: html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin:16px 0;border-collapse:collapse;">
-${rows.map(([label, value]) => html`<tr><td style="padding:8px 12px 8px 0;border-top:1px solid ${v.border};color:${v.muted};vertical-align:top;">${label}</td><td align="right" style="padding:8px 0;border-top:1px solid ${v.border};font-weight:600;word-break:break-all;">${value}</td></tr>`)}
+${rows.map(([label, value]) => html`<tr><td style="padding:8px 12px 8px 0;border-top:1px solid ${v.border};color:${v.muted};vertical-align:top;">${label}</td><td align="right" style="padding:8px 0;border-top:1px solid ${v.border};font-weight:600;overflow-wrap:anywhere;word-break:break-word;">${value}</td></tr>`)}
 </table>`,
     text: rows.map(([label, value]) => `${label}: ${value}`),
   };
+}
+
+/**
+ * The body every customer email shares — greeting, lead paragraphs, details, an optional
+ * button, closing paragraphs — in the frame, as HTML and the same content as plain text.
+ */
+export function renderMessage(base: EmailBase, c: EmailContent): RenderedEmail {
+  const v = resolveTheme(base.theme, 'light').vars;
+  const greeting = emailMessages[base.locale].greeting(base.customerName);
+  const details = c.rows ? detailRows(c.rows, { muted: v['--muted']!, border: v['--border']! }) : undefined;
+  const after = c.after ?? [];
+  const paragraph = (text: string, last: boolean) => html`<p style="margin:${last ? '0' : '0 0 12px'};">${text}</p>`;
+  const button = c.link
+    ? html`<p style="margin:16px 0;"><a href="${c.link.href}" style="display:inline-block;padding:10px 16px;background:${v['--primary']};color:${v['--on-primary']};border-radius:${v['--radius']};text-decoration:none;font-weight:600;">${c.link.label}</a></p>`
+    : '';
+  return renderEmail({
+    locale: base.locale,
+    projectName: base.projectName,
+    theme: base.theme,
+    subject: c.subject,
+    heading: c.heading,
+    body: html`${[greeting, ...c.lead].map((p) => paragraph(p, false))}${details?.html}${button}${after.map((p, i) => paragraph(p, i === after.length - 1))}`,
+    text: [
+      ...[greeting, ...c.lead].flatMap((p, i) => (i ? ['', p] : [p])),
+      ...(details ? ['', ...details.text] : []),
+      ...(c.link ? ['', `${c.link.label}: ${c.link.href}`] : []),
+      ...after.flatMap((p) => ['', p]),
+    ],
+  });
 }

@@ -1,0 +1,143 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { smtpTransport, type MailTransport } from '../../src/modules/email/transport.ts';
+import { startMailCatcher, type MailCatcher, type CaughtMessage } from '../../src/mail-catcher/index.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { createProject, createSession } from '../support/factories.ts';
+import { http } from '../support/http.ts';
+import { checkPortalPage, watchPage, writeRecords, type PageRecord } from '../portal/support/page-checks.ts';
+
+/**
+ * A customer reaches billing by themselves in real Chromium, against the mail catcher: the
+ * hosted login page in the project's theme, the code from the email, the overview. Every
+ * state is checked (axe, weight, same-origin, CSP) and kept as a screenshot, at desktop
+ * width and at 390 px, in English and Indonesian; the email too, as the catcher shows it.
+ */
+let catcher: MailCatcher;
+let transport: MailTransport;
+let t: TestApp;
+let browser: Browser;
+const records: PageRecord[] = [];
+const SLUG = 'teh-botol-cloud';
+
+beforeAll(async () => {
+  catcher = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
+  transport = smtpTransport(catcher.smtpUrl);
+  t = await startTestApp({ mail: transport });
+  t.clock.set(new Date());
+  const project = await createProject(t.url, {
+    name: 'Teh Botol Cloud',
+    redirectUris: ['https://app.tehbotol.example/account'],
+    theme: { colors: { primary: '#0f766e' }, font_family: 'system', border_radius: 12, mode: 'light' },
+  });
+  const on = await http(t.url, 'PATCH', `/api/admin/projects/${project.id}`, { admin: true, body: { slug: SLUG, hosted_login_enabled: true } });
+  expect(on.status, on.text).toBe(200);
+  await createSession(t.url, project, 'rina', { email: 'rina@example.com', name: 'Rina Wijaya' });
+  await createSession(t.url, project, 'rina-office', { email: 'rina.both@example.com', name: 'Rina (office)' });
+  await createSession(t.url, project, 'rina-home', { email: 'rina.both@example.com', name: 'Rina (home)' });
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  writeRecords('portal-pages-hosted-login.json', records);
+  await browser?.close();
+  await t?.close();
+  transport?.close();
+  await catcher?.close();
+});
+
+/** Whose portal session this browser opened last. */
+async function latestSessionHolder(): Promise<string> {
+  const row = await t.database.db
+    .selectFrom('portal_sessions')
+    .innerJoin('end_users', 'end_users.id', 'portal_sessions.end_user_id')
+    .select('end_users.external_id')
+    .orderBy('portal_sessions.created_at', 'desc')
+    .orderBy('portal_sessions.id', 'desc')
+    .executeTakeFirstOrThrow();
+  return row.external_id;
+}
+
+function codeIn(message: CaughtMessage): string {
+  const code = /\b(\d{6})\b/.exec(message.text)?.[1];
+  expect(code, message.text).toBeDefined();
+  return code!;
+}
+
+async function newPage(o: { locale: string; width: number }) {
+  const context = await browser.newContext({ locale: o.locale, viewport: { width: o.width, height: 800 } });
+  const page = await context.newPage();
+  return { context, page, watch: watchPage(page, t.deps.config.publicUrl) };
+}
+
+async function askForCode(page: Page, email: string, labels: { email: string; send: string }) {
+  await page.getByLabel(labels.email, { exact: true }).fill(email);
+  await page.getByRole('button', { name: labels.send }).click();
+  return catcher.waitFor((m) => m.to.includes(email) && m.subject.length > 0);
+}
+
+for (const view of [
+  { name: 'desktop-en', locale: 'en-US', width: 1100, lang: 'en' as const },
+  { name: 'phone-id', locale: 'id-ID', width: 390, lang: 'id' as const },
+]) {
+  it(`${view.name}: a customer signs in with the code from the email and lands on their overview`, { timeout: 180_000 }, async () => {
+    const words =
+      view.lang === 'en'
+        ? { title: 'Sign in to billing', email: 'Email', send: 'Send code', sent: 'Check your email', code: 'Code', signIn: 'Sign in', wrong: 'That code is not right', overview: 'Rina Wijaya' }
+        : { title: 'Masuk ke tagihan', email: 'Email', send: 'Kirim kode', sent: 'Periksa email Anda', code: 'Kode', signIn: 'Masuk', wrong: 'Kode itu salah', overview: 'Rina Wijaya' };
+    catcher.clear();
+    const { context, page, watch } = await newPage(view);
+    await page.goto(`${t.deps.config.publicUrl}/portal/login?project=${SLUG}`);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(words.title);
+    expect(await page.locator('html').getAttribute('lang')).toBe(view.lang);
+    await checkPortalPage(page, `login-email-${view.name}`, watch, records);
+
+    const mail = await askForCode(page, 'rina@example.com', words);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(words.sent);
+    await checkPortalPage(page, `login-code-${view.name}`, watch, records);
+
+    const code = codeIn(mail);
+    await page.getByLabel(words.code, { exact: true }).fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: words.signIn, exact: true }).click();
+    expect(await page.locator('.field-error').innerText()).toContain(words.wrong);
+    await checkPortalPage(page, `login-wrong-code-${view.name}`, watch, records);
+
+    await page.getByLabel(words.code, { exact: true }).fill(code);
+    await page.getByRole('button', { name: words.signIn, exact: true }).click();
+    await page.waitForURL(`${t.deps.config.publicUrl}/portal`);
+    expect(await page.locator('main').innerText()).toContain('Free');
+    expect(await latestSessionHolder()).toBe('rina');
+    await page.screenshot({ path: artifactPath(`portal-login-signed-in-${view.name}.png`), fullPage: true });
+
+    // The email as the catcher's inbox shows it (its HTML part in a sandboxed frame).
+    const inbox = await context.newPage();
+    await inbox.goto(`${catcher.httpUrl}/messages/${mail.id}`);
+    await inbox.screenshot({ path: artifactPath(`email-sign-in-code-${view.name}.png`), fullPage: true });
+    await context.close();
+  });
+}
+
+it('two accounts sharing the address: the picker, then the chosen one; and the unavailable page', { timeout: 120_000 }, async () => {
+  for (const view of [
+    { name: 'desktop-en', locale: 'en-US', width: 1100 },
+    { name: 'phone-id', locale: 'id-ID', width: 390 },
+  ]) {
+    catcher.clear();
+    const { context, page, watch } = await newPage(view);
+    await page.goto(`${t.deps.config.publicUrl}/portal/login?project=${SLUG}`);
+    const en = view.locale.startsWith('en');
+    const mail = await askForCode(page, 'rina.both@example.com', { email: 'Email', send: en ? 'Send code' : 'Kirim kode' });
+    // The one-click link from the email, in this browser.
+    const link = /(http:\/\/\S+\/portal\/login\/link\?token=[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+    await page.goto(link);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(en ? 'Which account?' : 'Akun yang mana?');
+    await checkPortalPage(page, `login-picker-${view.name}`, watch, records);
+    await page.getByRole('button', { name: en ? 'Open: Rina (home)' : 'Buka: Rina (home)' }).click();
+    await page.waitForURL(`${t.deps.config.publicUrl}/portal`);
+    expect(await latestSessionHolder()).toBe('rina-home');
+
+    await page.goto(`${t.deps.config.publicUrl}/portal/login?project=no-such-project`);
+    await checkPortalPage(page, `login-unavailable-${view.name}`, watch, records);
+    await context.close();
+  }
+});
