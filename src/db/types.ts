@@ -50,11 +50,9 @@ export interface ProjectsTable {
   /** …where replies go (null: no Reply-To), and the types switched off. */
   email_reply_to: ColumnType<string | null, string | null | undefined, string | null>;
   email_disabled_types: ColumnType<EmailType[], string | undefined, string>;
-  /** The hosted login page (migration 0016): `/portal/login?project=<slug>`, on or off… */
+  /** The hosted login page (migration 0016): `/portal/login?project=<slug>`, on or off. */
   slug: string;
   hosted_login_enabled: ColumnType<boolean, boolean | undefined, boolean>;
-  /** …and days before a renewal without a saved card that its reminder goes. */
-  renewal_reminder_days: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -293,7 +291,7 @@ export interface Database {
   login_codes: LoginCodesTable;
 }
 
-export type EmailType = 'payment_receipt' | 'payment_instructions' | 'sign_in_code' | 'renewal_reminder' | 'payment_failed' | 'past_due' | 'subscription_ended' | 'cancellation_scheduled' | 'plan_changed';
+export type EmailType = 'payment_receipt' | 'payment_instructions' | 'sign_in_code' | 'payment_failed' | 'past_due' | 'subscription_ended' | 'cancellation_scheduled' | 'plan_changed';
 export type EmailStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /** Customer email waiting to be sent, or the record that it was (migration 0015). */

@@ -230,6 +230,37 @@ describe('roles, checked on the server', () => {
     expect(await row()).toMatchObject({ email_sender_name: null, email_reply_to: null, email_disabled_types: [] });
   });
 
+  it('turns the hosted login page on and renames its address; a taken or malformed name is shown next to its field', async () => {
+    const c = await signIn('admin');
+    const page = `${base()}/settings`;
+    const settings = { name: 'Acme Notes', default_locale: 'en', redirect_uris: 'https://app.example.com/dashboard', grace_period_days: '3' };
+    const form = (await c.get(page)).text;
+    expect(form).toMatch(/<label for="hosted_login_enabled">Customers can sign in by email<\/label>/);
+    expect(form).toMatch(/<input type="checkbox" id="hosted_login_enabled" name="hosted_login_enabled" value="on" aria-describedby="hosted_login_enabled-hint">/);
+
+    const otherSlug = (await t.database.db.selectFrom('projects').select('slug').where('id', '=', other.id).executeTakeFirstOrThrow()).slug;
+    const taken = await submit(c, page, page, { ...settings, slug: otherSlug, hosted_login_enabled: 'on' });
+    expect(taken.status).toBe(400);
+    expect(taken.text).toMatch(/<span class="field-error" id="slug-error">Another project already uses this address name/);
+    const bad = await submit(c, page, page, { ...settings, slug: '-no-' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/<span class="field-error" id="slug-error">slug must be 3–40 lower-case letters/);
+
+    const ok = await submit(c, page, page, { ...settings, slug: ' Acme-Notes ', hosted_login_enabled: 'on' });
+    expect(ok.status).toBe(303);
+    const row = await t.database.db.selectFrom('projects').select(['slug', 'hosted_login_enabled']).where('id', '=', project.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ slug: 'acme-notes', hosted_login_enabled: true });
+    expect((await c.get(page)).text).toContain('/portal/login?project=acme-notes');
+    const audit = await t.database.db.selectFrom('audit_log').selectAll().where('project_id', '=', project.id).where('action', '=', 'project.updated').execute();
+    expect(audit.at(-1)!.data).toMatchObject({ changes: { hosted_login_enabled: { old: false, new: true } } });
+
+    // A viewer cannot: the forged POST is refused and changes nothing.
+    const viewer = await signIn('viewer');
+    const forged = await viewer.post(page, { ...formFields((await viewer.get(page)).text, page), ...settings, slug: 'hijacked', login_settings: '1' });
+    expect(forged.status).toBe(403);
+    expect((await t.database.db.selectFrom('projects').select('slug').where('id', '=', project.id).executeTakeFirstOrThrow()).slug).toBe('acme-notes');
+  });
+
   it('refuses a POST without the session token, or from another origin, with 403', async () => {
     const c = await signIn('admin');
     const fields = { action_id: 'a1', name: 'X', default_locale: 'en', redirect_uris: '', grace_period_days: '3' };

@@ -201,7 +201,7 @@ describe('payment_failed', () => {
     await simulate(t, renewal.order_id, { transaction_status: 'deny', payment_type: 'credit_card' });
     // The period end told of the past due; the refused attempt is news of its own (a fresh
     // renewal payment takes its place, so "Pay now" still works).
-    expect(await typesFor('renewal-denied')).toEqual(['payment_receipt', 'plan_changed', 'past_due', 'payment_failed']);
+    expect(await typesFor('renewal-denied')).toEqual(['payment_receipt', 'past_due', 'payment_failed']);
 
     const message = await delivered('renewal-denied', 'Payment failed: Pro, IDR 150,000');
     expect(message.text).toContain(`Your Pro subscription is past due. It stays usable until ${when(due.grace_ends_at!)}.`);
@@ -216,7 +216,7 @@ describe('past_due', () => {
     const before = await runPeriodEnds(eu);
     const due = (await subscriptionOf(t, eu))!;
     expect(due).toMatchObject({ status: 'past_due', grace_ends_at: new Date(before.current_period_end!.getTime() + 3 * DAY) });
-    expect((await queued('past-due')).slice(2)).toEqual([
+    expect((await queued('past-due')).slice(1)).toEqual([
       { type: 'past_due', idempotency_key: `past_due:${due.id}:${before.current_period_end!.toISOString()}`, locale: 'en' },
     ]);
 
@@ -236,12 +236,12 @@ describe('past_due', () => {
     await fetch(`${t.simulator.url}/__simulator/saved-tokens/${token}/revoke`, { method: 'POST', headers: t.simulator.controlHeaders });
     await runPeriodEnds(refused); // the later of the two period ends: both are processed
     expect(await subscriptionOf(t, paying)).toMatchObject({ status: 'active' });
-    expect(await typesFor('card-renews')).toEqual(['payment_receipt', 'plan_changed', 'payment_receipt']);
+    expect(await typesFor('card-renews')).toEqual(['payment_receipt', 'payment_receipt']);
 
     // Midtrans refuses the token: the renewal falls back to a payment page the customer must use.
     const due = (await subscriptionOf(t, refused))!;
     expect(due.status).toBe('past_due');
-    expect(await typesFor('card-revoked')).toEqual(['payment_receipt', 'plan_changed', 'past_due']);
+    expect(await typesFor('card-revoked')).toEqual(['payment_receipt', 'past_due']);
     const message = await delivered('card-revoked', 'Renewal due: Pro, IDR 150,000');
     expect(message.text).toContain(`It stays usable until ${when(due.grace_ends_at!)}.`);
   });
@@ -255,7 +255,7 @@ describe('subscription_ended', () => {
     await runPeriodEnds(eu, 'grace_end');
     await reconcilePendingPayments(t.deps);
     expect(await subscriptionOf(t, eu)).toMatchObject({ status: 'active', plan_id: project.plans.free!.id });
-    expect(await typesFor('grace-over')).toEqual(['payment_receipt', 'plan_changed', 'past_due', 'subscription_ended']);
+    expect(await typesFor('grace-over')).toEqual(['payment_receipt', 'past_due', 'subscription_ended']);
 
     const message = await delivered('grace-over', 'Your Pro plan has ended');
     expect(message.text).toContain(`Your Pro plan with Kopi Kenangan Cloud ended on ${when(due.grace_ends_at!)} because its renewal was not paid. Nothing was charged.`);
@@ -296,7 +296,7 @@ describe('cancellation_scheduled', () => {
     expect(message.text).toContain("Changed your mind? Resume the subscription from your billing page in Kopi Kenangan Cloud's app before then.");
 
     await runPeriodEnds(eu);
-    expect(await typesFor('portal-cancel')).toEqual(['payment_receipt', 'plan_changed', 'cancellation_scheduled', 'subscription_ended']);
+    expect(await typesFor('portal-cancel')).toEqual(['payment_receipt', 'cancellation_scheduled', 'subscription_ended']);
     const ended = await delivered('portal-cancel', 'Your Pro subscription has ended');
     expect(ended.text).toContain(`ended on ${when(sub.current_period_end!)}, as scheduled when it was canceled`);
   });
@@ -305,7 +305,7 @@ describe('cancellation_scheduled', () => {
     const eu = await subscribed('api-cancel', 'pro', { locale: 'id' });
     expect((await api(project, 'api-cancel', '/cancel', { reason: 'moving on' })).status).toBe(200);
     expect((await api(project, 'api-cancel', '/cancel', { reason: 'moving on' })).status).toBe(200);
-    expect(await typesFor('api-cancel')).toEqual(['payment_receipt', 'plan_changed', 'cancellation_scheduled']);
+    expect(await typesFor('api-cancel')).toEqual(['payment_receipt', 'cancellation_scheduled']);
     const sub = (await subscriptionOf(t, eu))!;
     const message = await delivered('api-cancel', `Langganan Pro Anda berakhir pada ${formatDate(sub.current_period_end!, 'id', 'Asia/Jakarta')}`);
     expect(message.text).toContain(`Anda tetap dapat menggunakannya sepenuhnya sampai ${when(sub.current_period_end!, 'id')}.`);
@@ -313,7 +313,7 @@ describe('cancellation_scheduled', () => {
     expect((await api(project, 'api-cancel', '/resume')).status).toBe(200);
     t.clock.advance(60_000);
     expect((await api(project, 'api-cancel', '/cancel', {})).status).toBe(200);
-    expect(await typesFor('api-cancel')).toEqual(['payment_receipt', 'plan_changed', 'cancellation_scheduled', 'cancellation_scheduled']);
+    expect(await typesFor('api-cancel')).toEqual(['payment_receipt', 'cancellation_scheduled', 'cancellation_scheduled']);
   });
 });
 
@@ -325,7 +325,7 @@ describe('plan_changed', () => {
     await simulate(t, payment.order_id, { transaction_status: 'settlement', payment_type: 'qris' });
     await renotify(t, payment.order_id);
     const sub = (await subscriptionOf(t, eu))!;
-    expect((await queued('upgrader')).slice(2)).toEqual([
+    expect((await queued('upgrader')).slice(1)).toEqual([
       { type: 'payment_receipt', idempotency_key: `payment_receipt:${payment.id}`, locale: 'en' },
       { type: 'plan_changed', idempotency_key: `plan_changed:${payment.id}`, locale: 'en' },
     ]);
@@ -343,14 +343,25 @@ describe('plan_changed', () => {
     expect(receipt.text).toContain(`Reference: ${payment.order_id}`);
   });
 
-  it('buying a paid plan from the free default plan is a plan change too; a first purchase (no plan before) only has its receipt', async () => {
+  it('buying a paid plan with nothing paid before (the free default plan, or no plan) is a purchase: its receipt says it all', async () => {
     await subscribed('free-to-pro');
-    expect(await typesFor('free-to-pro')).toEqual(['payment_receipt', 'plan_changed']);
-    const changed = await delivered('free-to-pro', 'Your plan is now Pro');
-    expect(changed.text).toContain('changed from Free to Pro');
-    expect(changed.text).toContain('Price: IDR 150,000 per month');
     await subscribed('first-purchase', 'pro', { p: paidOnly });
+    expect(await typesFor('free-to-pro')).toEqual(['payment_receipt']);
     expect(await typesFor('first-purchase')).toEqual(['payment_receipt']);
+  });
+
+  it('a change applied at once (a plan of the same price): plan_changed, keyed by the subscription\'s new version', async () => {
+    const team = await http(t.url, 'POST', `/api/admin/projects/${project.id}/plans`, { admin: true, body: { code: 'pro-team', name: 'Pro Team', price: 150_000, interval: 'month' } });
+    expect(team.status, team.text).toBe(201);
+    const eu = await subscribed('switcher');
+    const res = await api(project, 'switcher', '/change', { plan_code: 'pro-team' });
+    expect(res.body.outcome, res.text).toBe('applied');
+    const sub = (await subscriptionOf(t, eu))!;
+    expect((await queued('switcher')).slice(1)).toEqual([{ type: 'plan_changed', idempotency_key: `plan_changed:${sub.id}:v${sub.version}`, locale: 'en' }]);
+    const changed = await delivered('switcher', 'Your plan is now Pro Team');
+    expect(changed.text).toContain('changed from Pro to Pro Team');
+    expect(changed.text).toContain(`Effective from: ${when(t.clock.now())}`);
+    expect(changed.text).toContain(`Next renewal: ${when(sub.current_period_end!)}`);
   });
 
   it('a scheduled downgrade at period end: plan_changed, and past_due for the cheaper renewal', async () => {
@@ -358,7 +369,7 @@ describe('plan_changed', () => {
     const res = await api(project, 'downgrader', '/change', { plan_code: 'pro' });
     expect(res.body.outcome, res.text).toBe('scheduled');
     const before = await runPeriodEnds(eu);
-    expect(await typesFor('downgrader')).toEqual(['payment_receipt', 'plan_changed', 'past_due', 'plan_changed']);
+    expect(await typesFor('downgrader')).toEqual(['payment_receipt', 'past_due', 'plan_changed']);
     const changed = await delivered('downgrader', 'Your plan is now Pro');
     expect(changed.text).toContain('changed from Business to Pro');
     expect(changed.text).toContain(`Effective from: ${when(before.current_period_end!)}`);
@@ -372,7 +383,7 @@ describe('plan_changed', () => {
     const eu = await subscribed('to-free-id', 'pro', { locale: 'id' });
     expect((await api(project, 'to-free-id', '/change', { plan_code: 'free' })).body.outcome).toBe('scheduled');
     await runPeriodEnds(eu);
-    expect(await typesFor('to-free-id')).toEqual(['payment_receipt', 'plan_changed', 'plan_changed']);
+    expect(await typesFor('to-free-id')).toEqual(['payment_receipt', 'plan_changed']);
     const changed = await delivered('to-free-id', 'Paket Anda kini Free');
     expect(changed.text).toContain('Langganan Anda di Kopi Kenangan Cloud berubah dari Pro ke Free.');
     expect(changed.text).toContain('Harga: Gratis');

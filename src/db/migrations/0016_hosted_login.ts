@@ -8,8 +8,6 @@ import { sql, type Kysely } from 'kysely';
  *   from their name plus a piece of their id (so two projects with the same name differ);
  *   new projects get one from their name (projects.service.ts).
  * - `hosted_login_enabled`: off by default; the integrator turns it on.
- * - `renewal_reminder_days`: how many days before a renewal without a saved card the
- *   "renewal coming up" email goes.
  * - `login_codes`: one live code per (project, email); a new request replaces it. Only
  *   hashes are stored: the 6-digit code's and the one-click link's. `attempts` counts wrong
  *   codes (at most 5). After a code verifies for an email several accounts share,
@@ -20,8 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     alter table projects
       add column slug text,
-      add column hosted_login_enabled boolean not null default false,
-      add column renewal_reminder_days integer not null default 3 check (renewal_reminder_days between 1 and 14)
+      add column hosted_login_enabled boolean not null default false
   `.execute(db);
   await sql`
     update projects set slug =

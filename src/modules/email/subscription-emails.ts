@@ -71,14 +71,15 @@ export async function queueCancellationScheduled(trx: Db, deps: EmailDeps, sub: 
 /**
  * A plan change took effect: a paid upgrade applied, a scheduled downgrade at period end, or
  * a change applied at once. Only a change from one plan to another on a live subscription:
- * a first purchase is a start (its receipt says so), and an unpaid subscription moved to the
- * default plan is an end (`subscription_ended`). The caller names the cause (the payment, the
- * period end, or the subscription's new version).
+ * buying a paid plan with nothing paid before (no plan, or a free one) is a purchase, and
+ * its receipt says all of it; an unpaid subscription moved to the default plan is an end
+ * (`subscription_ended`). The caller names the cause (the payment, the period end, or the
+ * subscription's new version), and whether the change was paid for (`paid`).
  */
 export async function queuePlanChanged(
   trx: Db,
   deps: EmailDeps,
-  e: { before: Subscription; after: Subscription; cause: string; effectiveAt: Date; now: Date },
+  e: { before: Subscription; after: Subscription; cause: string; effectiveAt: Date; paid?: boolean; now: Date },
 ): Promise<void> {
   const { before, after } = e;
   const wasLive = before.status === 'active' || before.status === 'past_due';
@@ -86,7 +87,7 @@ export async function queuePlanChanged(
   await queueAboutSubscription(trx, deps, after, 'plan_changed', e.cause, e.now, async (base) => {
     const from = await planText(trx, after.project_id, before.plan_id, base.locale);
     const to = await planText(trx, after.project_id, after.plan_id, base.locale);
-    if (!from || !to) return undefined;
+    if (!from || !to || (e.paid && from.price === 0)) return undefined;
     // A past-due subscription's renewal is already due (the past-due email or the receipt says so).
     const renewsAt = after.status === 'active' && to.price > 0 ? after.current_period_end : null;
     return renderPlanChanged({ ...base, fromPlan: from.name, toPlan: to.name, price: to.price, currency: to.currency, interval: to.interval, effectiveAt: e.effectiveAt, renewsAt });

@@ -97,9 +97,10 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
       if (state.status === 'paid' && payment.status !== 'refunded') {
         const after = await applyPaidPayment(trx, updated, sub, now);
         if (state.savedTokenId) await rememberSavedCard(trx, payment.subscription_id, state.savedTokenId, state.cardLast4);
-        // Two emails, each its own news: the receipt is the money, plan_changed the subscription.
+        // Two emails, each its own news: the receipt is the money, plan_changed the new plan
+        // and its recurring price (only after a paid plan: buying one from free is the receipt's).
         await queuePaymentReceipt(trx, deps, payment.id, now);
-        await queuePlanChanged(trx, deps, { before: sub, after, cause: payment.id, effectiveAt: now, now });
+        await queuePlanChanged(trx, deps, { before: sub, after, cause: payment.id, effectiveAt: now, paid: true, now });
       }
       if (state.status === 'failed' || state.status === 'expired') await queuePaymentFailed(trx, deps, updated, sub, now);
     }

@@ -19,7 +19,6 @@ export interface ProjectInsert {
   email: { senderName: string | null; replyTo: string | null; disabledTypes: EmailType[] };
   slug: string;
   hostedLoginEnabled: boolean;
-  renewalReminderDays: number;
   now: Date;
 }
 
@@ -44,7 +43,6 @@ export async function insertProject(db: Db, p: ProjectInsert): Promise<Project |
       email_disabled_types: JSON.stringify(p.email.disabledTypes),
       slug: p.slug,
       hosted_login_enabled: p.hostedLoginEnabled,
-      renewal_reminder_days: p.renewalReminderDays,
       created_at: p.now,
       updated_at: p.now,
     })
@@ -88,7 +86,6 @@ export interface ProjectChanges {
   emailDisabledTypes?: EmailType[];
   slug?: string;
   hostedLoginEnabled?: boolean;
-  renewalReminderDays?: number;
 }
 
 export async function updateProject(db: Db, id: string, c: ProjectChanges, now: Date): Promise<Project | undefined> {
@@ -107,7 +104,6 @@ export async function updateProject(db: Db, id: string, c: ProjectChanges, now: 
       ...(c.emailDisabledTypes !== undefined && { email_disabled_types: JSON.stringify(c.emailDisabledTypes) }),
       ...(c.slug !== undefined && { slug: c.slug }),
       ...(c.hostedLoginEnabled !== undefined && { hosted_login_enabled: c.hostedLoginEnabled }),
-      ...(c.renewalReminderDays !== undefined && { renewal_reminder_days: c.renewalReminderDays }),
       updated_at: now,
     })
     .where('id', '=', id)

@@ -55,11 +55,6 @@ export const Slug = Type.String({
 const HostedLoginEnabled = Type.Boolean({
   description: 'Whether customers can sign in to the portal by themselves at `/portal/login?project=<slug>` with a code sent to the email your backend gave Langgan. Off by default.',
 });
-const RenewalReminderDays = Type.Integer({
-  minimum: 1,
-  maximum: 14,
-  description: 'Days before a renewal that customers without a saved card get the "renewal coming up" email with a "Pay now" link. Default 3.',
-});
 
 export const CreateProjectBody = Type.Object(
   {
@@ -78,7 +73,6 @@ export const CreateProjectBody = Type.Object(
     email_disabled_types: Type.Optional(EmailDisabledTypes),
     slug: Type.Optional(Slug),
     hosted_login_enabled: Type.Optional(HostedLoginEnabled),
-    renewal_reminder_days: Type.Optional(RenewalReminderDays),
   },
   {
     additionalProperties: false,
@@ -107,7 +101,6 @@ export const UpdateProjectBody = Type.Object(
     email_disabled_types: Type.Optional(EmailDisabledTypes),
     slug: Type.Optional(Slug),
     hosted_login_enabled: Type.Optional(HostedLoginEnabled),
-    renewal_reminder_days: Type.Optional(RenewalReminderDays),
   },
   { additionalProperties: false, minProperties: 1, examples: [{ redirect_uris: ['https://myapp.com/dashboard', 'http://localhost:5173/billing'] }] },
 );
@@ -137,7 +130,6 @@ export const ProjectResponse = Type.Object(
     email_disabled_types: EmailDisabledTypes,
     slug: Slug,
     hosted_login_enabled: HostedLoginEnabled,
-    renewal_reminder_days: RenewalReminderDays,
     previous_secret_expires_at: Type.Union([DateTime, Type.Null()], {
       description: 'After a rotation with a grace window: until when the previous client secret works alongside the current one (a past time: it has stopped; null: rotated without a grace window, or never rotated).',
     }),
@@ -176,7 +168,6 @@ function projectExample() {
     email_disabled_types: [],
     slug: 'acme-notes',
     hosted_login_enabled: true,
-    renewal_reminder_days: 3,
     previous_secret_expires_at: null,
     secret_last_used_at: '2026-11-24T02:15:00.000Z',
     previous_secret_last_used_at: null,

@@ -43,7 +43,6 @@ export async function createProjectIn(trx: Db, input: CreateProjectBody, now: Da
     email: { senderName: input.email_sender_name ?? null, replyTo: input.email_reply_to ?? null, disabledTypes: input.email_disabled_types ?? [] },
     slug,
     hostedLoginEnabled: input.hosted_login_enabled ?? false,
-    renewalReminderDays: input.renewal_reminder_days ?? 3,
     now,
   });
   let project: Project | undefined;
@@ -113,7 +112,6 @@ export async function updateProject(db: Db, id: string, input: UpdateProjectBody
         emailDisabledTypes: input.email_disabled_types,
         slug: input.slug,
         hostedLoginEnabled: input.hosted_login_enabled,
-        renewalReminderDays: input.renewal_reminder_days,
       },
       now,
     );
@@ -179,7 +177,6 @@ export function toProjectResponse(p: Project): ProjectResponse {
     email_disabled_types: EMAIL_TYPES.filter((type) => p.email_disabled_types.includes(type)),
     slug: p.slug,
     hosted_login_enabled: p.hosted_login_enabled,
-    renewal_reminder_days: p.renewal_reminder_days,
     previous_secret_expires_at: iso(p.previous_secret_expires_at),
     secret_last_used_at: iso(p.client_secret_last_used_at),
     previous_secret_last_used_at: iso(p.previous_secret_last_used_at),

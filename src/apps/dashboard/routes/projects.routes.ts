@@ -11,7 +11,7 @@ import { listProjectsOfUser } from '../../../modules/accounts/accounts.repositor
 import { can } from '../../../modules/accounts/roles.ts';
 import { recordAudit } from '../../../modules/audit/audit.repository.ts';
 import { createOwnedProject } from '../../../modules/accounts/create-owned-project.ts';
-import { listProjects } from '../../../modules/projects/projects.repository.ts';
+import { isSlugTaken, listProjects } from '../../../modules/projects/projects.repository.ts';
 import { CreateProjectBody, EMAIL_TYPES, UpdateProjectBody } from '../../../modules/projects/projects.schemas.ts';
 import { rotateClientSecret, updateProject } from '../../../modules/projects/projects.service.ts';
 import { newActionId } from '../../../web/once.ts';
@@ -41,6 +41,10 @@ const SettingsBody = Type.Object(
     // which says the email fields were on the form.
     email_types: Type.Optional(Type.Union([Type.String({ maxLength: 50 }), Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 })])),
     email_settings: Type.Optional(Type.Literal('1')),
+    // The hosted login page's fields, with `login_settings` saying they were on the form.
+    slug: Type.Optional(Type.String({ maxLength: 1000 })),
+    hosted_login_enabled: Type.Optional(Type.Literal('on')),
+    login_settings: Type.Optional(Type.Literal('1')),
   },
   { additionalProperties: false },
 );
@@ -71,7 +75,15 @@ function formOf(p: Project): SettingsForm {
     email_sender_name: p.email_sender_name ?? '',
     email_reply_to: p.email_reply_to ?? '',
     email_types: EMAIL_TYPES.filter((type) => !p.email_disabled_types.includes(type)),
+    slug: p.slug,
+    hosted_login_enabled: p.hosted_login_enabled,
   };
+}
+
+/** The hosted login part of the settings form as the admin API's fields (only when the form had it). */
+function loginFields(f: { slug?: string; hosted_login_enabled?: 'on'; login_settings?: '1' }) {
+  if (f.login_settings !== '1') return {};
+  return { ...(f.slug !== undefined && { slug: f.slug.trim().toLowerCase() }), hosted_login_enabled: f.hosted_login_enabled === 'on' };
 }
 
 /** The email part of the settings form as the admin API's fields (only when the form had it). */
@@ -112,6 +124,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         const ctx = dashboardContext(request);
         const f = request.body;
         // The form's text, turned into the admin API's body and checked by the same schema.
+        const login: { slug?: string; hosted_login_enabled?: boolean } = loginFields(f);
         const body = { name: f.name.trim(), redirect_uris: lines(f.redirect_uris), default_locale: f.default_locale, time_zone: f.time_zone };
         const errors = fieldErrors(CreateProjectBody, body);
         if (Object.keys(errors).length) {
@@ -151,7 +164,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         const chrome = chromeFor(request, ctx, { id: p.id, name: p.name, section: 'settings' });
         return sendPage(
           reply,
-          settingsPage(chrome, { projectId: p.id, form: formOf(p), errors: {}, editable: can(role, 'manage_settings'), csrf: ctx.csrf, actionId: newActionId(), saved: request.query.saved === '1' }),
+          settingsPage(chrome, { loginUrl: loginUrlOf(deps, p.slug), projectId: p.id, form: formOf(p), errors: {}, editable: can(role, 'manage_settings'), csrf: ctx.csrf, actionId: newActionId(), saved: request.query.saved === '1' }),
         );
       },
     );
@@ -168,6 +181,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         const { project: before } = projectAccess(request);
         const f = request.body;
         // The form's text, turned into the admin API's body and checked by the same schema.
+        const login: { slug?: string; hosted_login_enabled?: boolean } = loginFields(f);
         const body = {
           name: f.name.trim(),
           default_locale: f.default_locale,
@@ -176,8 +190,10 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           grace_period_days: /^\d{1,4}$/.test(f.grace_period_days.trim()) ? Number(f.grace_period_days.trim()) : f.grace_period_days,
           development_mode: f.development_mode === 'on',
           ...emailFields(f),
+          ...login,
         };
         const errors = fieldErrors(UpdateProjectBody, body);
+        if (!errors.slug && login.slug !== undefined && (await isSlugTaken(deps.db, login.slug, before.id))) errors.slug = chromeFor(request, ctx).t.slugTaken;
         if (Object.keys(errors).length) {
           const saved = formOf(before);
           const form = {
@@ -187,9 +203,11 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
             email_sender_name: f.email_sender_name ?? saved.email_sender_name,
             email_reply_to: f.email_reply_to ?? saved.email_reply_to,
             email_types: f.email_settings === '1' ? [f.email_types ?? []].flat() : saved.email_types,
+            slug: f.login_settings === '1' ? (f.slug ?? '') : saved.slug,
+            hosted_login_enabled: f.login_settings === '1' ? f.hosted_login_enabled === 'on' : saved.hosted_login_enabled,
           };
           const chrome = chromeFor(request, ctx, { id: before.id, name: before.name, section: 'settings' });
-          return sendPage(reply, settingsPage(chrome, { projectId: before.id, form, errors, editable: true, csrf: ctx.csrf, actionId: newActionId(), saved: false }), 400);
+          return sendPage(reply, settingsPage(chrome, { loginUrl: loginUrlOf(deps, before.slug), projectId: before.id, form, errors, editable: true, csrf: ctx.csrf, actionId: newActionId(), saved: false }), 400);
         }
         const location = await once(
           deps,
@@ -266,6 +284,11 @@ function keysPath(projectId: string): string {
 }
 
 /** old → new of each setting that changed, for the audit log. */
+/** The hosted login page's address for a slug. */
+function loginUrlOf(deps: Deps, slug: string): string {
+  return `${deps.config.publicUrl}/portal/login?project=${encodeURIComponent(slug)}`;
+}
+
 function diff(before: Project, after: Record<string, unknown>): Record<string, { old: unknown; new: unknown }> {
   const current: Record<string, unknown> = formOfValues(before);
   const changes: Record<string, { old: unknown; new: unknown }> = {};
@@ -286,5 +309,7 @@ function formOfValues(p: Project): Record<string, unknown> {
     email_sender_name: p.email_sender_name,
     email_reply_to: p.email_reply_to,
     email_disabled_types: p.email_disabled_types,
+    slug: p.slug,
+    hosted_login_enabled: p.hosted_login_enabled,
   };
 }

@@ -56,11 +56,13 @@ export interface SettingsForm {
   email_reply_to: string;
   /** The types left on (the form's checkboxes). */
   email_types: string[];
+  slug: string;
+  hosted_login_enabled: boolean;
 }
 
 export function settingsPage(
   chrome: Chrome,
-  v: { projectId: string; form: SettingsForm; errors: Record<string, string>; editable: boolean; csrf: string; actionId: string; saved: boolean },
+  v: { projectId: string; form: SettingsForm; errors: Record<string, string>; editable: boolean; csrf: string; actionId: string; saved: boolean; loginUrl: string },
 ): SafeHtml {
   const { t } = chrome;
   const f = v.form;
@@ -96,6 +98,14 @@ ${EMAIL_TYPES.map(
   (type) => html`<div class="field"><div class="choice"><input type="checkbox" id="email_type_${type}" name="email_types" value="${type}"${f.email_types.includes(type) ? html` checked` : ''}${disabled}>
 <label for="email_type_${type}">${t.emailTypes[type]}</label></div></div>`,
 )}${v.errors.email_disabled_types ? html`<p class="error-text">${v.errors.email_disabled_types}</p>` : ''}
+</fieldset>
+<fieldset><legend>${t.hostedLogin}</legend><input type="hidden" name="login_settings" value="1">
+<p class="hint">${t.hostedLoginLead}</p>
+<div class="field"><div class="choice"><input type="checkbox" id="hosted_login_enabled" name="hosted_login_enabled" value="on" aria-describedby="hosted_login_enabled-hint"${f.hosted_login_enabled ? html` checked` : ''}${disabled}>
+<label for="hosted_login_enabled">${t.hostedLoginEnabled}</label></div>
+<span class="hint" id="hosted_login_enabled-hint">${t.hostedLoginEnabledHelp}</span></div>
+${field({ name: 'slug', label: t.slug, hint: t.slugHelp, error: v.errors.slug, control: (a) => html`<input type="text" ${a} value="${f.slug}" minlength="3" maxlength="40" pattern="[a-z0-9][a-z0-9\-]*[a-z0-9]" autocomplete="off" spellcheck="false" required${disabled}>` })}
+<p class="hint">${t.hostedLoginAddress} <a href="${v.loginUrl}"><code>${v.loginUrl}</code></a></p>
 </fieldset>
 ${v.editable ? html`<button type="submit" class="button">${t.save}</button>` : ''}
 </form>`,

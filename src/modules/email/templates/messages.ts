@@ -127,14 +127,6 @@ export const en = {
     button: 'Sign in',
     ignore: "If you didn't ask to sign in, ignore this email: nobody can sign in without the code.",
   },
-  renewalReminder: {
-    subject: (plan: string, date: string) => `Your ${plan} renewal is due on ${date}`,
-    heading: 'Your renewal is coming up',
-    intro: (plan: string, amount: A, date: string) => `Your ${plan} subscription renews on ${date}. The renewal costs ${amount}. You have no saved card, so please pay it yourself before then.`,
-    due: 'Due on',
-    payNow: 'Pay now',
-    after: (grace: string) => `The button signs you in and opens the payment. If it is not paid by the due date, your subscription stays usable until ${grace}, then ends.`,
-  },
 };
 
 export type EmailMessages = typeof en;
@@ -258,14 +250,6 @@ export const id: EmailMessages = {
     validFor: (minutes: number) => `Kode ini berlaku sekali, selama ${minutes} menit. Atau gunakan tombol: tombol itu langsung memasukkan Anda.`,
     button: 'Masuk',
     ignore: 'Jika Anda tidak meminta masuk, abaikan email ini: tidak ada yang dapat masuk tanpa kode ini.',
-  },
-  renewalReminder: {
-    subject: (plan: string, date: string) => `Perpanjangan ${plan} Anda jatuh tempo pada ${date}`,
-    heading: 'Perpanjangan Anda segera tiba',
-    intro: (plan: string, amount: A, date: string) => `Langganan ${plan} Anda diperpanjang pada ${date}. Biaya perpanjangannya ${amount}. Anda tidak memiliki kartu tersimpan, jadi mohon bayar sendiri sebelum tanggal itu.`,
-    due: 'Jatuh tempo',
-    payNow: 'Bayar sekarang',
-    after: (grace: string) => `Tombol ini memasukkan Anda dan membuka pembayarannya. Jika belum dibayar pada tanggal jatuh tempo, langganan Anda tetap dapat dipakai hingga ${grace}, lalu berakhir.`,
   },
 };
 
