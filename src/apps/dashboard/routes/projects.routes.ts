@@ -124,7 +124,6 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         const ctx = dashboardContext(request);
         const f = request.body;
         // The form's text, turned into the admin API's body and checked by the same schema.
-        const login: { slug?: string; hosted_login_enabled?: boolean } = loginFields(f);
         const body = { name: f.name.trim(), redirect_uris: lines(f.redirect_uris), default_locale: f.default_locale, time_zone: f.time_zone };
         const errors = fieldErrors(CreateProjectBody, body);
         if (Object.keys(errors).length) {
