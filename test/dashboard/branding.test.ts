@@ -261,7 +261,7 @@ describe('the logo', () => {
 describe('the preview frame', () => {
   it('renders the portal pages with sample data, framable by our own origin only, for any member', async () => {
     const viewer = await signIn('viewer');
-    for (const page of ['overview', 'plans', 'payment', 'error']) {
+    for (const page of ['overview', 'plans', 'payment', 'login', 'error']) {
       const res = await viewer.get(`${editor()}/preview?page=${page}&mode=light`);
       expect(res.status, page).toBe(200);
       expect(String(res.headers['content-security-policy'])).toContain("frame-ancestors 'self'");
@@ -269,6 +269,10 @@ describe('the preview frame', () => {
       expect(res.text).toContain('Branded Co');
     }
     expect((await viewer.get(`${editor()}/preview?page=plans`)).text).toContain('Business');
+    // The hosted login page, in the same theme: the email field a customer arrives to.
+    const login = (await viewer.get(`${editor()}/preview?page=login&light_primary=%23be185d`)).text;
+    expect(login).toContain('<label for="email">Email</label>');
+    expect(login).toContain('--primary:#be185d');
     // Typed values override the draft in the preview only; invalid ones are ignored.
     const typed = await viewer.get(`${editor()}/preview?page=overview&light_primary=%23be185d&light_background=%23zz`);
     expect(typed.text).toContain('--primary:#be185d');

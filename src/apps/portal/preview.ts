@@ -5,6 +5,7 @@ import type { SafeHtml } from '../../web/html.ts';
 import { messagesFor } from './i18n/messages.ts';
 import type { AccountState } from './portal.service.ts';
 import type { Chrome } from './views/layout.ts';
+import { emailPage } from './views/login.view.ts';
 import { messagePage } from './views/message.view.ts';
 import { overviewPage } from './views/overview.view.ts';
 import { paymentPage } from './views/payments.view.ts';
@@ -15,7 +16,7 @@ import { plansPage } from './views/plans.view.ts';
  * views as production, fed sample data (one customer on the project's own plans, a payment)
  * and the theme being edited. Nothing here reads or writes a customer's data.
  */
-export const PREVIEW_PAGES = ['overview', 'plans', 'payment', 'error'] as const;
+export const PREVIEW_PAGES = ['overview', 'plans', 'payment', 'login', 'error'] as const;
 export type PreviewPage = (typeof PREVIEW_PAGES)[number];
 
 export interface PreviewInput {
@@ -138,6 +139,9 @@ export function renderPreviewPage(input: PreviewInput): SafeHtml {
       return plansPage({ chrome: chrome('plans'), now: input.now, account, csrf: 'preview', actionId: () => 'preview' });
     case 'payment':
       return paymentPage({ chrome: chrome('payments'), now: input.now, payment, plansById: account.plansById, currentPlanId: current.id, csrf: 'preview', actionId: 'preview' });
+    case 'login':
+      // The hosted login page wears the same theme: shown without a session, as a customer arrives.
+      return emailPage({ chrome: { ...chrome(), session: undefined }, slug: 'preview', flow: undefined });
     case 'error':
       return messagePage({ chrome: chrome(), title: t.notFoundTitle, explain: t.planNotFoundExplain, link: { href: '/portal', label: t.backToOverview } });
   }

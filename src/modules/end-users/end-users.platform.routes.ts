@@ -5,6 +5,7 @@ import { clientOf } from '../../http/auth/client-credentials.ts';
 import { AppError } from '../../lib/errors.ts';
 import { errorResponses, StringEnum } from '../../lib/schema.ts';
 import { EndUserParams } from '../subscriptions/subscriptions.schemas.ts';
+import { updateEndUserProfile } from './end-users.repository.ts';
 
 const EndUserBody = Type.Object(
   {
@@ -63,18 +64,7 @@ export function endUserPlatformRoutes(deps: Deps): FastifyPluginAsyncTypebox {
 }
 
 async function updateEndUser(deps: Deps, projectId: string, externalId: string, body: EndUserBody) {
-  const row = await deps.db
-    .updateTable('end_users')
-    .set({
-      ...(body.email !== undefined && { email: body.email }),
-      ...(body.name !== undefined && { name: body.name }),
-      ...(body.locale !== undefined && { locale: body.locale }),
-      updated_at: deps.clock.now(),
-    })
-    .where('project_id', '=', projectId)
-    .where('external_id', '=', externalId)
-    .returningAll()
-    .executeTakeFirst();
+  const row = await updateEndUserProfile(deps.db, projectId, externalId, body, deps.clock.now());
   if (!row) throw new AppError('end_user_not_found', `No end user "${externalId}" in this project`);
   return {
     end_user_id: row.external_id,

@@ -138,3 +138,9 @@ export function findAccountsByEmail(db: Db, projectId: string, email: string): P
     .limit(20)
     .execute();
 }
+
+/** The project a one-click link belongs to, in whatever state (for its "no longer works" page). */
+export async function findProjectOfLink(db: Db, linkHash: Buffer): Promise<string | undefined> {
+  const row = await db.selectFrom('login_codes').select('project_id').where('link_hash', '=', linkHash).executeTakeFirst();
+  return row?.project_id;
+}

@@ -5,6 +5,7 @@ import type { Project } from '../../../db/types.ts';
 import type { Deps } from '../../../deps.ts';
 import { sha256 } from '../../../lib/crypto.ts';
 import * as login from '../../../modules/hosted-login/hosted-login.service.ts';
+import { findProjectOfLink } from '../../../modules/hosted-login/login-codes.repository.ts';
 import { flowPath, isFlow } from '../../../modules/portal-sessions/flow.ts';
 import { findProjectById, findProjectBySlug } from '../../../modules/projects/projects.repository.ts';
 import { themeStyle } from '../../../theme/css.ts';
@@ -165,10 +166,8 @@ export function loginRoutes(deps: Deps): FastifyPluginAsyncTypebox {
 
     /** A used, expired, replaced or unknown link: in the project's look when the link was ours, with the way to a new code. */
     async function sendLinkFailed(request: FastifyRequest, reply: FastifyReply, token: string): Promise<FastifyReply> {
-      const row = token
-        ? await deps.db.selectFrom('login_codes').innerJoin('projects', 'projects.id', 'login_codes.project_id').select(['projects.id']).where('login_codes.link_hash', '=', sha256(token)).executeTakeFirst()
-        : undefined;
-      const project = row && (await findProjectById(deps.db, row.id));
+      const projectId = token ? await findProjectOfLink(deps.db, sha256(token)) : undefined;
+      const project = projectId && (await findProjectById(deps.db, projectId));
       const chrome = project ? projectChrome(request, project, undefined) : anonymous(request, undefined);
       const link = project?.hosted_login_enabled ? { href: loginHref(project.slug, chrome.locale, undefined), label: chrome.t.login.signInWithEmail } : undefined;
       return sendPage(reply, 410, messagePage({ chrome, title: chrome.t.login.linkFailedTitle, explain: chrome.t.login.linkFailed, ...(link && { link }) }), chrome.theme);
