@@ -167,7 +167,7 @@ export function loginRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     /** A used, expired, replaced or unknown link: in the project's look when the link was ours, with the way to a new code. */
     async function sendLinkFailed(request: FastifyRequest, reply: FastifyReply, token: string): Promise<FastifyReply> {
       const projectId = token ? await findProjectOfLink(deps.db, sha256(token)) : undefined;
-      const project = projectId && (await findProjectById(deps.db, projectId));
+      const project = projectId ? await findProjectById(deps.db, projectId) : undefined;
       const chrome = project ? projectChrome(request, project, undefined) : anonymous(request, undefined);
       const link = project?.hosted_login_enabled ? { href: loginHref(project.slug, chrome.locale, undefined), label: chrome.t.login.signInWithEmail } : undefined;
       return sendPage(reply, 410, messagePage({ chrome, title: chrome.t.login.linkFailedTitle, explain: chrome.t.login.linkFailed, ...(link && { link }) }), chrome.theme);
