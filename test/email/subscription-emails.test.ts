@@ -8,6 +8,7 @@ import { processPeriodEnds } from '../../src/modules/subscriptions/period-end.ts
 import { startMailCatcher, type MailCatcher } from '../../src/mail-catcher/index.ts';
 import { formatDate, formatDateTime } from '../../src/web/format.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { PortalClient } from '../portal/support/portal-client.ts';
 import { expectEveryPaymentHasItsEvents, paymentById, renotify, simulate, subscriptionOf } from '../support/billing.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
@@ -223,10 +224,23 @@ describe('past_due', () => {
     const message = await delivered('past-due', 'Renewal due: Pro, IDR 150,000');
     expect(message.text).toContain('Your Pro period with Kopi Kenangan Cloud has ended and its renewal of IDR 150,000 is not paid yet, so your subscription is past due.');
     expect(message.text).toContain(`It stays usable until ${when(due.grace_ends_at!)}.`);
-    expect(message.text).toContain('choose "Pay now"');
     expect(message.text).toContain(`Due since: ${when(before.current_period_end!)}`);
     expect(message.text).toContain('If it is not paid by then, your Pro subscription ends and you move to the Free plan.');
-    expect(message.html).toContain('&quot;Pay now&quot;');
+    expect(message.text).toContain(`"Pay now" signs you in and opens this payment. It works once, until ${when(due.grace_ends_at!)}`);
+
+    // "Pay now" signs the customer in and lands on the renewal, once.
+    const renewal = await t.database.db.selectFrom('payments').select('id').where('subscription_id', '=', due.id).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const link = /Pay now: (\S+)/.exec(message.text)?.[1];
+    expect(link).toMatch(new RegExp(`/portal\\?session=[A-Za-z0-9_-]+&flow=pay%3A${renewal.id}$`));
+    expect(message.html).toContain(`href="${link!.replaceAll('&', '&amp;')}"`);
+    const browser = new PortalClient(t.url, t.deps.config.publicUrl);
+    const landed = await browser.get(link!);
+    expect(landed.status).toBe(303);
+    expect(landed.location).toBe(`/portal/payments/${renewal.id}`);
+    const page = await browser.get(landed.location!);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('IDR 150,000');
+    expect((await new PortalClient(t.url, t.deps.config.publicUrl).get(link!)).status).toBe(410);
   });
 
   it('with a saved card it waits for the charge: none when the card pays (the receipt says it), one when the card can no longer be charged', async () => {

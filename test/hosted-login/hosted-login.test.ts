@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
+import { purgeExpired } from '../../src/modules/retention/purge-expired.ts';
 import { smtpTransport, type MailTransport } from '../../src/modules/email/transport.ts';
 import { startMailCatcher, type MailCatcher } from '../../src/mail-catcher/index.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
@@ -304,6 +305,12 @@ describe('deep links and the end-user API', () => {
     expect(res.status).toBe(303);
     expect(res.location).toBe('/portal/plans');
 
+    // Used twice: the "link used" page offers the hosted login page of a project that has it on.
+    const used = await client().get(minted.body.portal_url);
+    expect(used.status).toBe(410);
+    expect(used.text).toContain(`href="/portal/login?project=${SLUG}&amp;lang=en"`);
+    expect(used.text).toContain('Sign in with your email');
+
     const bad = await createSession(t.url, project, 'solo', { flow: 'https://evil.example' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('flow');
@@ -323,5 +330,18 @@ describe('deep links and the end-user API', () => {
     expect(bad.text).toContain('email');
     const empty = await http(t.url, 'PUT', '/api/platform/end-users/no-email', { basic: project.creds, body: {} });
     expect(empty.status).toBe(400);
+  });
+});
+
+describe('retention', () => {
+  it('deletes code rows a day after they expire, and only those', async () => {
+    await requestCode(client(), 'solo@example.com');
+    t.clock.advance(25 * 3_600_000);
+    await requestCode(client(), 'late@example.com');
+    const summary = await purgeExpired(t.deps);
+    expect(summary.loginCodes).toBeGreaterThanOrEqual(1);
+    const left = await t.database.db.selectFrom('login_codes').select(['email', 'expires_at']).execute();
+    expect(left.map((r) => r.email)).toContain('late@example.com');
+    expect(left.every((r) => r.expires_at.getTime() > t.clock.now().getTime() - 86_400_000)).toBe(true);
   });
 });

@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../deps.ts';
 import { errorResponses } from '../../lib/schema.ts';
-import { EMAIL_TYPES, ProjectParams } from '../projects/projects.schemas.ts';
+import { ALL_EMAIL_TYPES, ProjectParams } from '../projects/projects.schemas.ts';
 import { StringEnum } from '../../lib/schema.ts';
 import { listEmailDeliveries } from './list-email-deliveries.ts';
 
 /** Every type, named in the API's description (a type without one fails to compile). */
-const TYPE_MEANINGS: Record<(typeof EMAIL_TYPES)[number], string> = {
+const TYPE_MEANINGS: Record<(typeof ALL_EMAIL_TYPES)[number], string> = {
   payment_receipt: 'a payment succeeded',
   payment_instructions: 'how to pay a pending bank transfer, bill, store or QR payment',
   payment_failed: 'a payment failed or expired at the gateway',
@@ -15,6 +15,7 @@ const TYPE_MEANINGS: Record<(typeof EMAIL_TYPES)[number], string> = {
   subscription_ended: 'the subscription ended: a scheduled cancellation took effect, or the grace period ran out unpaid',
   cancellation_scheduled: 'a cancellation at period end was scheduled',
   plan_changed: 'a plan change took effect',
+  sign_in_code: 'the hosted login page\'s six-digit code and one-click link',
 };
 
 const EmailsQuery = Type.Object(
@@ -27,7 +28,7 @@ const EmailsQuery = Type.Object(
 
 export const EmailDelivery = Type.Object({
   id: Type.String(),
-  type: StringEnum(EMAIL_TYPES, { description: `What the email is about: ${EMAIL_TYPES.map((type) => `\`${type}\` (${TYPE_MEANINGS[type]})`).join(', ')}.` }),
+  type: StringEnum(ALL_EMAIL_TYPES, { description: `What the email is about: ${ALL_EMAIL_TYPES.map((type) => `\`${type}\` (${TYPE_MEANINGS[type]})`).join(', ')}.` }),
   end_user_id: Type.Union([Type.String(), Type.Null()], { description: 'Your id for the customer it went to.' }),
   to: Type.String(),
   subject: Type.String(),

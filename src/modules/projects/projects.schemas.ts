@@ -32,7 +32,10 @@ const TimeZone = Type.String({
   examples: [DEFAULT_TIME_ZONE],
 });
 
+/** The email types a project can switch off. */
 export const EMAIL_TYPES = ['payment_receipt', 'payment_instructions', 'payment_failed', 'past_due', 'subscription_ended', 'cancellation_scheduled', 'plan_changed'] as const;
+/** …and every type Langgan sends: the hosted login page's code always goes (its switch is `hosted_login_enabled`). */
+export const ALL_EMAIL_TYPES = [...EMAIL_TYPES, 'sign_in_code'] as const;
 const EmailSenderName = Type.Union([Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\r\\n<>"]+$', errorMessage: 'must be 1–100 characters without line breaks, <, > or "' }), Type.Null()], {
   description: 'Display name customers see email from (the address is the operator\'s MAIL_FROM). Null: the project\'s name.',
 });
@@ -41,7 +44,7 @@ const EmailReplyTo = Type.Union([Type.String({ format: 'email', maxLength: 254, 
 });
 const EmailDisabledTypes = Type.Array(StringEnum(EMAIL_TYPES), {
   uniqueItems: true,
-  description: 'Customer email types this project has switched off (none by default). `payment_receipt`: sent when a payment is applied as paid. `payment_instructions`: how to pay, sent when a pending payment gets its virtual account, bill, store code or QR link.',
+  description: `Customer email types this project has switched off (none by default): ${EMAIL_TYPES.map((type) => `\`${type}\``).join(', ')}. docs/email.md says when each is sent. The hosted login page's sign-in code cannot be switched off (turn off \`hosted_login_enabled\` instead).`,
 });
 
 export const Slug = Type.String({

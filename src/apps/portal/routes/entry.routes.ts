@@ -24,6 +24,7 @@ import { loadAccount, recentPayments } from '../portal.service.ts';
 import { newActionId } from '../../../web/once.ts';
 import { EntryQuery, LeaveForm, SwitchForm } from '../portal.schemas.ts';
 import { switchAccountPage } from '../views/switch-account.view.ts';
+import { loginHref } from '../views/login.view.ts';
 import { messagePage } from '../views/message.view.ts';
 import { overviewPage } from '../views/overview.view.ts';
 
@@ -128,7 +129,9 @@ export function entryRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const chrome = anonymousChrome(request, project ? { name: project.name, theme: project.theme_config, defaultLocale: project.default_locale } : undefined);
       const t = chrome.t;
       const title = reason === 'used' ? t.linkUsedTitle : reason === 'expired' ? t.linkExpiredTitle : t.linkUnknownTitle;
-      return sendPage(reply, ERROR_STATUS[code], messagePage({ chrome, title, explain: t.linkExplain, backToApp }), chrome.theme);
+      // A project whose customers can sign in by themselves offers that too (an emailed link used twice, say).
+      const signIn = project && project.hosted_login_enabled && deps.mail ? { href: loginHref(project.slug, chrome.locale, undefined), label: t.login.signInWithEmail } : undefined;
+      return sendPage(reply, ERROR_STATUS[code], messagePage({ chrome, title, explain: t.linkExplain, backToApp, ...(signIn && { link: signIn }) }), chrome.theme);
     }
 
     // "Back to app" works on a live, expired or ended session alike: it only ends it and

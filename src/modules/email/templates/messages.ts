@@ -51,6 +51,7 @@ export const en = {
     stillUsable: (until: string) => `It stays usable until ${until}.`,
     payRenewal: (project: string) => `To keep it, pay the renewal from your billing page in ${project}'s app: choose "Pay now".`,
     manage: (project: string) => `You can see and change your subscription from your billing page in ${project}'s app.`,
+    payNow: 'Pay now',
   },
   paymentFailed: {
     failed: {
@@ -76,6 +77,7 @@ export const en = {
     thenEnds: (plan: string) => `If it is not paid by then, your ${plan} subscription ends.`,
     thenMoves: (plan: string, fallback: string) => `If it is not paid by then, your ${plan} subscription ends and you move to the ${fallback} plan.`,
     dueSince: 'Due since',
+    payLink: (until: string) => `"Pay now" signs you in and opens this payment. It works once, until ${until}; after that, open billing from the app.`,
   },
   subscriptionEnded: {
     canceled: {
@@ -175,6 +177,7 @@ export const id: EmailMessages = {
     stillUsable: (until) => `Langganan tetap dapat digunakan sampai ${until}.`,
     payRenewal: (project) => `Agar tetap berlangganan, bayar perpanjangannya dari halaman tagihan Anda di aplikasi ${project}: pilih "Bayar sekarang".`,
     manage: (project) => `Anda dapat melihat dan mengubah langganan dari halaman tagihan Anda di aplikasi ${project}.`,
+    payNow: 'Bayar sekarang',
   },
   paymentFailed: {
     failed: {
@@ -200,6 +203,7 @@ export const id: EmailMessages = {
     thenEnds: (plan) => `Bila belum dibayar sampai saat itu, langganan ${plan} Anda berakhir.`,
     thenMoves: (plan, fallback) => `Bila belum dibayar sampai saat itu, langganan ${plan} Anda berakhir dan Anda pindah ke paket ${fallback}.`,
     dueSince: 'Jatuh tempo sejak',
+    payLink: (until) => `"Bayar sekarang" memasukkan Anda dan membuka pembayaran ini. Tombol ini berlaku sekali, hingga ${until}; setelah itu, buka tagihan dari aplikasi.`,
   },
   subscriptionEnded: {
     canceled: {

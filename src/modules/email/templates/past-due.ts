@@ -9,6 +9,8 @@ export interface PastDueData extends PaymentEmailBase {
   usableUntil: Date;
   /** The project's default plan the customer moves to if grace runs out, or null: the subscription ends. */
   fallbackPlan: string | null;
+  /** "Pay now": a sign-in link that opens the renewal, and until when it works. */
+  pay?: { url: string; until: Date };
 }
 
 /** "Your renewal is waiting for payment": how much, until when it stays usable, how to pay, and what happens if not. */
@@ -19,13 +21,14 @@ export function renderPastDue(d: PastDueData): RenderedEmail {
   return renderMessage(d, {
     subject: m.subject(d.planName, amount),
     heading: m.heading,
-    lead: [m.intro(d.planName, d.projectName, amount), `${c.stillUsable(until)} ${c.payRenewal(d.projectName)}`],
+    lead: [m.intro(d.planName, d.projectName, amount), d.pay ? c.stillUsable(until) : `${c.stillUsable(until)} ${c.payRenewal(d.projectName)}`],
     rows: [
       [c.plan, d.planName],
       [c.amount, amount],
       [m.dueSince, formatDateTime(d.dueSince, d.locale, d.timeZone)],
       [c.usableUntil, until],
     ],
-    after: [d.fallbackPlan ? m.thenMoves(d.planName, d.fallbackPlan) : m.thenEnds(d.planName)],
+    ...(d.pay && { link: { label: c.payNow, href: d.pay.url } }),
+    after: [...(d.pay ? [m.payLink(formatDateTime(d.pay.until, d.locale, d.timeZone))] : []), d.fallbackPlan ? m.thenMoves(d.planName, d.fallbackPlan) : m.thenEnds(d.planName)],
   });
 }
