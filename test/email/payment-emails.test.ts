@@ -7,12 +7,13 @@ import { claimDueEmails } from '../../src/modules/email/email.repository.ts';
 import { deliverEmails, EMAIL_LEASE_MS, EMAIL_RETRY_DELAYS_MS } from '../../src/modules/email/deliver-emails.ts';
 import { smtpTransport, type MailTransport } from '../../src/modules/email/transport.ts';
 import { purgeExpired } from '../../src/modules/retention/purge-expired.ts';
-import { startMailCatcher, type MailCatcher } from '../../src/mail-catcher/index.ts';
+import type { MailCatcher } from '../../src/mail-catcher/index.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { pendingUpgrade, renotify, simulate } from '../support/billing.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
 import { freePort } from '../support/ports.ts';
+import { startMailApp, type MailWorld } from '../support/mail.ts';
 
 /**
  * Customer email, end to end on a real SMTP server (the mail catcher): the receipt of a
@@ -20,21 +21,19 @@ import { freePort } from '../support/ports.ts';
  * `deliver-emails` job once — whatever Midtrans repeats, however many instances run, and
  * whether the SMTP server is down or an instance dies mid-send.
  */
+let mail: MailWorld;
 let catcher: MailCatcher;
 let transport: MailTransport;
 let t: TestApp;
 let project: TestProject;
 
 beforeAll(async () => {
-  catcher = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
-  transport = smtpTransport(catcher.smtpUrl);
-  t = await startTestApp({ mail: transport });
+  mail = await startMailApp();
+  ({ catcher, transport, t } = mail);
   project = await createProject(t.url, { name: 'Kopi Kenangan Cloud' });
 });
 afterAll(async () => {
-  await t.close();
-  transport.close();
-  await catcher.close();
+  await mail?.close();
 });
 beforeEach(() => catcher.clear());
 

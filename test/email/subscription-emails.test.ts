@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
-import { smtpTransport, type MailTransport } from '../../src/modules/email/transport.ts';
+import type { MailTransport } from '../../src/modules/email/transport.ts';
 import { abandonPayment } from '../../src/modules/payments/abandon.ts';
 import { ABANDONED } from '../../src/modules/payments/payment-records.ts';
 import { reconcilePendingPayments } from '../../src/modules/payments/reconcile.ts';
 import { processPeriodEnds } from '../../src/modules/subscriptions/period-end.ts';
-import { startMailCatcher, type MailCatcher } from '../../src/mail-catcher/index.ts';
+import type { MailCatcher } from '../../src/mail-catcher/index.ts';
 import { formatDate, formatDateTime } from '../../src/web/format.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import { PortalClient } from '../portal/support/portal-client.ts';
 import { expectEveryPaymentHasItsEvents, paymentById, renotify, simulate, subscriptionOf } from '../support/billing.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
 import { formFields, openPortal } from '../portal/support/portal-client.ts';
+import { startMailApp, type MailWorld } from '../support/mail.ts';
 
 /**
  * The customer emails about a subscription's life — a payment that failed, past due, ended,
@@ -21,6 +22,7 @@ import { formFields, openPortal } from '../portal/support/portal-client.ts';
  * the `deliver-emails` job to a real SMTP server (the mail catcher), once per cause, in the
  * customer's language, and never for what the customer did not need to hear.
  */
+let mail: MailWorld;
 let catcher: MailCatcher;
 let transport: MailTransport;
 let t: TestApp;
@@ -29,16 +31,13 @@ let project: TestProject;
 let paidOnly: TestProject;
 
 beforeAll(async () => {
-  catcher = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
-  transport = smtpTransport(catcher.smtpUrl);
-  t = await startTestApp({ mail: transport });
+  mail = await startMailApp();
+  ({ catcher, transport, t } = mail);
   project = await createProject(t.url, { name: 'Kopi Kenangan Cloud' });
   paidOnly = await createProject(t.url, { name: 'Warung Awan', plans: [{ code: 'pro', name: 'Pro', price: 150_000 }] });
 });
 afterAll(async () => {
-  await t?.close();
-  transport?.close();
-  await catcher?.close();
+  await mail?.close();
 });
 beforeEach(() => catcher.clear());
 

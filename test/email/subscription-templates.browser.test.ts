@@ -12,11 +12,12 @@ import { renderPastDue } from '../../src/modules/email/templates/past-due.ts';
 import { renderPaymentFailed } from '../../src/modules/email/templates/payment-failed.ts';
 import { renderPlanChanged } from '../../src/modules/email/templates/plan-changed.ts';
 import { renderSubscriptionEnded } from '../../src/modules/email/templates/subscription-ended.ts';
-import { smtpTransport, type MailTransport } from '../../src/modules/email/transport.ts';
-import { startMailCatcher, type MailCatcher } from '../../src/mail-catcher/index.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import type { MailTransport } from '../../src/modules/email/transport.ts';
+import type { MailCatcher } from '../../src/mail-catcher/index.ts';
+import type { TestApp } from '../support/app.ts';
 import { artifactPath, launchBrowser } from '../support/browser.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
+import { startMailApp, type MailWorld } from '../support/mail.ts';
 
 /**
  * The subscription emails (payment failed, past due, ended, cancellation scheduled, plan
@@ -27,6 +28,7 @@ import { createProject, type TestProject } from '../support/factories.ts';
  * screenshot as its inbox shows it (EMAIL_SHOTS_DIR, else test-artifacts/) for people to
  * look at.
  */
+let mail: MailWorld;
 let catcher: MailCatcher;
 let transport: MailTransport;
 let t: TestApp;
@@ -34,17 +36,14 @@ let project: TestProject;
 let browser: Browser;
 
 beforeAll(async () => {
-  catcher = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
-  transport = smtpTransport(catcher.smtpUrl);
-  t = await startTestApp({ mail: transport });
+  mail = await startMailApp();
+  ({ catcher, transport, t } = mail);
   project = await createProject(t.url, { name: 'Warung Awan', theme: { colors: { primary: '#0f766e', background: '#f0fdfa' }, border_radius: 12 } });
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await t?.close();
-  transport?.close();
-  await catcher?.close();
+  await mail?.close();
 });
 
 const shot = (name: string) => {

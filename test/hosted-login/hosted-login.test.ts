@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
 import { purgeExpired } from '../../src/modules/retention/purge-expired.ts';
-import { smtpTransport, type MailTransport } from '../../src/modules/email/transport.ts';
-import { startMailCatcher, type MailCatcher } from '../../src/mail-catcher/index.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import type { MailTransport } from '../../src/modules/email/transport.ts';
+import type { MailCatcher } from '../../src/mail-catcher/index.ts';
+import type { TestApp } from '../support/app.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
 import { PortalClient } from '../portal/support/portal-client.ts';
+import { startMailApp, type MailWorld } from '../support/mail.ts';
 
 /**
  * The hosted login page over real HTTP, with a real SMTP server (the mail catcher): a
@@ -14,6 +15,7 @@ import { PortalClient } from '../portal/support/portal-client.ts';
  * has an account; codes die after ten minutes, five wrong tries, one use or a newer code;
  * several accounts sharing an address get a picker; the limits answer 429.
  */
+let mail: MailWorld;
 let catcher: MailCatcher;
 let transport: MailTransport;
 let t: TestApp;
@@ -22,9 +24,8 @@ let other: TestProject;
 const SLUG = 'kopi-cloud';
 
 beforeAll(async () => {
-  catcher = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
-  transport = smtpTransport(catcher.smtpUrl);
-  t = await startTestApp({ mail: transport });
+  mail = await startMailApp();
+  ({ catcher, transport, t } = mail);
   project = await createProject(t.url, { name: 'Kopi Cloud', redirectUris: ['https://app.kopi.example/account', 'https://app.kopi.example/other'] });
   other = await createProject(t.url, { name: 'Other Co' });
   const on = await http(t.url, 'PATCH', `/api/admin/projects/${project.id}`, { admin: true, body: { slug: SLUG, hosted_login_enabled: true } });
@@ -40,9 +41,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await t.close();
-  transport.close();
-  await catcher.close();
+  await mail?.close();
 });
 beforeEach(() => {
   catcher.clear();

@@ -1,12 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { smtpTransport, type MailTransport } from '../../src/modules/email/transport.ts';
-import { startMailCatcher, type MailCatcher, type CaughtMessage } from '../../src/mail-catcher/index.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import type { MailTransport } from '../../src/modules/email/transport.ts';
+import { type MailCatcher, type CaughtMessage } from '../../src/mail-catcher/index.ts';
+import type { TestApp } from '../support/app.ts';
 import { artifactPath, launchBrowser } from '../support/browser.ts';
 import { createProject, createSession } from '../support/factories.ts';
 import { http } from '../support/http.ts';
 import { checkPortalPage, watchPage, writeRecords, type PageRecord } from '../portal/support/page-checks.ts';
+import { startMailApp, type MailWorld } from '../support/mail.ts';
 
 /**
  * A customer reaches billing by themselves in real Chromium, against the mail catcher: the
@@ -14,6 +15,7 @@ import { checkPortalPage, watchPage, writeRecords, type PageRecord } from '../po
  * state is checked (axe, weight, same-origin, CSP) and kept as a screenshot, at desktop
  * width and at 390 px, in English and Indonesian; the email too, as the catcher shows it.
  */
+let mail: MailWorld;
 let catcher: MailCatcher;
 let transport: MailTransport;
 let t: TestApp;
@@ -22,9 +24,8 @@ const records: PageRecord[] = [];
 const SLUG = 'teh-botol-cloud';
 
 beforeAll(async () => {
-  catcher = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
-  transport = smtpTransport(catcher.smtpUrl);
-  t = await startTestApp({ mail: transport });
+  mail = await startMailApp();
+  ({ catcher, transport, t } = mail);
   t.clock.set(new Date());
   const project = await createProject(t.url, {
     name: 'Teh Botol Cloud',
@@ -41,9 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   writeRecords('portal-pages-hosted-login.json', records);
   await browser?.close();
-  await t?.close();
-  transport?.close();
-  await catcher?.close();
+  await mail?.close();
 });
 
 /** Whose portal session this browser opened last. */

@@ -17,34 +17,21 @@ export interface CodeToStore {
 
 /** Stores a new code for (project, email), replacing the previous one: its code and link stop working. */
 export async function replaceCode(db: Db, c: CodeToStore): Promise<void> {
+  const fresh = {
+    code_hash: c.codeHash,
+    link_hash: c.linkHash,
+    attempts: 0,
+    flow: c.flow,
+    locale: c.locale,
+    expires_at: c.expiresAt,
+    used_at: null,
+    picker_hash: null,
+    created_at: c.now,
+  };
   await db
     .insertInto('login_codes')
-    .values({
-      project_id: c.projectId,
-      email: c.email,
-      code_hash: c.codeHash,
-      link_hash: c.linkHash,
-      attempts: 0,
-      flow: c.flow,
-      locale: c.locale,
-      expires_at: c.expiresAt,
-      used_at: null,
-      picker_hash: null,
-      created_at: c.now,
-    })
-    .onConflict((oc) =>
-      oc.columns(['project_id', 'email']).doUpdateSet({
-        code_hash: c.codeHash,
-        link_hash: c.linkHash,
-        attempts: 0,
-        flow: c.flow,
-        locale: c.locale,
-        expires_at: c.expiresAt,
-        used_at: null,
-        picker_hash: null,
-        created_at: c.now,
-      }),
-    )
+    .values({ project_id: c.projectId, email: c.email, ...fresh })
+    .onConflict((oc) => oc.columns(['project_id', 'email']).doUpdateSet(fresh))
     .execute();
 }
 
