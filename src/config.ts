@@ -78,6 +78,12 @@ export interface Config {
     /** The local mail catcher (development without SMTP_URL): its SMTP port and its inbox. */
     catcherPort: number;
     catcherHttpPort: number;
+    /**
+     * How long a delivery claim lasts (EMAIL_LEASE_SECONDS, default 120): an email whose
+     * sender died is sent again by another instance after this. Longer than any one send
+     * (connect, greeting and idle timeouts add up to 50 s).
+     */
+    leaseMs: number;
   };
   payments: {
     /** Lifetime of a payment link (Snap expiry); VA and QRIS may stay pending this long. */
@@ -223,7 +229,7 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     metrics: Object.freeze({ token: metricsToken, port: metricsPort }),
     demo,
-    mail: Object.freeze({ smtpUrl, from: mailFrom, catcherPort, catcherHttpPort }),
+    mail: Object.freeze({ smtpUrl, from: mailFrom, catcherPort, catcherHttpPort, leaseMs: integer(env, 'EMAIL_LEASE_SECONDS', 120, 1, 3600) * 1000 }),
     payments: Object.freeze({
       expiryMinutes: integer(env, 'PAYMENT_EXPIRY_MINUTES', 24 * 60, 1, 7 * 24 * 60),
       schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_SECONDS', 30, 1, 3600) * 1000,

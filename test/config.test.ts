@@ -63,11 +63,13 @@ describe('loadConfig', () => {
   });
 
   it('sends email through SMTP_URL, or the local catcher in development; MAIL_FROM names the sender address', () => {
-    expect(loadConfig({}).mail).toEqual({ smtpUrl: undefined, from: 'billing@localhost', catcherPort: 3002, catcherHttpPort: 3003 });
+    expect(loadConfig({}).mail).toEqual({ smtpUrl: undefined, from: 'billing@localhost', catcherPort: 3002, catcherHttpPort: 3003, leaseMs: 120_000 });
+    expect(loadConfig({ EMAIL_LEASE_SECONDS: '5' }).mail.leaseMs).toBe(5000);
     expect(loadConfig({ SMTP_URL: 'smtps://user:p%40ss@smtp.example.com:465', MAIL_FROM: 'billing@example.com', MAIL_CATCHER_PORT: '2525' }).mail).toEqual({
       smtpUrl: 'smtps://user:p%40ss@smtp.example.com:465',
       from: 'billing@example.com',
       catcherPort: 2525,
+      leaseMs: 120_000,
       catcherHttpPort: 3003,
     });
   });

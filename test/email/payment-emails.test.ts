@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { openDatabase } from '../../src/db/database.ts';
 import { createDeps } from '../../src/deps.ts';
 import { claimDueEmails } from '../../src/modules/email/email.repository.ts';
-import { deliverEmails, EMAIL_LEASE_MS, EMAIL_RETRY_DELAYS_MS } from '../../src/modules/email/deliver-emails.ts';
+import { deliverEmails, EMAIL_RETRY_DELAYS_MS } from '../../src/modules/email/deliver-emails.ts';
 import { smtpTransport, type MailTransport } from '../../src/modules/email/transport.ts';
 import { purgeExpired } from '../../src/modules/retention/purge-expired.ts';
 import type { MailCatcher } from '../../src/mail-catcher/index.ts';
@@ -205,11 +205,12 @@ describe('delivery', () => {
   it('an instance that dies mid-send loses nothing: the lease runs out and another sends it, with the same Message-ID', async () => {
     await paidUpgrade('dies-mid-send');
     // What a killed instance leaves behind: the row claimed (leased), never finished.
-    const [claimed] = await claimDueEmails(t.database.db, t.clock.now(), new Date(t.clock.now().getTime() + EMAIL_LEASE_MS), 10);
+    const lease = t.deps.config.mail.leaseMs;
+    const [claimed] = await claimDueEmails(t.database.db, t.clock.now(), new Date(t.clock.now().getTime() + lease), 10);
     expect(claimed).toMatchObject({ to_address: 'dies-mid-send@example.com', status: 'sending', attempts: 1 });
 
     expect((await deliverEmails(t.deps)).sent).toBe(0);  // still leased: nobody sends it twice
-    t.clock.advance(EMAIL_LEASE_MS + 1000);
+    t.clock.advance(lease + 1000);
     expect((await deliverEmails(t.deps)).sent).toBe(1);
     const [message] = inbox('dies-mid-send@example.com');
     expect(message!.message_id).toBe(claimed!.message_id);

@@ -6,11 +6,11 @@ import { describe, PermanentMailError } from './transport.ts';
 export const EMAIL_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000];
 
 /**
- * A claim lasts this long. One run sends its whole batch concurrently, and every send is
- * bounded (10 s connect + 10 s greeting + 30 s of silence), so a live sender finishes well
- * within it; a sender that died leaves rows another instance re-claims when it ends.
+ * A claim lasts `config.mail.leaseMs` (EMAIL_LEASE_SECONDS, default 2 minutes). One run
+ * sends its whole batch concurrently, and every send is bounded (10 s connect + 10 s
+ * greeting + 30 s of silence), so a live sender finishes well within it; a sender that died
+ * leaves rows another instance re-claims when it ends.
  */
-export const EMAIL_LEASE_MS = 2 * 60_000;
 const BATCH = 10;
 
 /**
@@ -26,7 +26,7 @@ export async function deliverEmails(deps: Pick<Deps, 'db' | 'clock' | 'mail' | '
   const mail = deps.mail;
   if (!mail) return outcome;
   const now = deps.clock.now();
-  const claimed = await claimDueEmails(deps.db, now, new Date(now.getTime() + EMAIL_LEASE_MS), BATCH);
+  const claimed = await claimDueEmails(deps.db, now, new Date(now.getTime() + deps.config.mail.leaseMs), BATCH);
   if (claimed.length === 0) return outcome;
   const senders = await sendersOf(deps, claimed);
 
