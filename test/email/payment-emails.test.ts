@@ -14,6 +14,7 @@ import { createProject, createSession, type TestProject } from '../support/facto
 import { http } from '../support/http.ts';
 import { freePort } from '../support/ports.ts';
 import { startMailApp, type MailWorld } from '../support/mail.ts';
+import { PortalClient } from '../portal/support/portal-client.ts';
 
 /**
  * Customer email, end to end on a real SMTP server (the mail catcher): the receipt of a
@@ -70,7 +71,16 @@ describe('the payment receipt', () => {
     // The name is data: escaped in the HTML part, never markup.
     expect(message!.html).toContain('Hi Budi &lt;b&gt;Santoso&lt;/b&gt;,');
     expect(message!.html).not.toContain('<b>Santoso');
-    expect(message!.html).not.toMatch(/<img|https?:\/\/(?!127\.0\.0\.1)/);
+    // No remote images; the one link is ours: "View in billing", which signs in on this payment, once.
+    expect(message!.html).not.toContain('<img');
+    const hrefs = [...message!.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    expect(hrefs).toHaveLength(1);
+    expect(hrefs[0]).toMatch(new RegExp(`^${t.deps.config.publicUrl}/portal\\?session=[A-Za-z0-9_-]{43}&flow=pay%3A${payment.id}$`));
+    expect(message!.text).toContain(`View in billing: ${hrefs[0]}`);
+    const reader = new PortalClient(t.url, t.deps.config.publicUrl);
+    const opened = await reader.get(hrefs[0]!);
+    expect(opened.location).toBe(`/portal/payments/${payment.id}`);
+    expect((await reader.get(opened.location!)).status).toBe(200);
 
     const [row] = await outbox('budi@example.com');
     expect(row).toMatchObject({ type: 'payment_receipt', status: 'sent', attempts: 1, idempotency_key: `payment_receipt:${payment.id}`, locale: 'en' });

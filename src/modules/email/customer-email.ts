@@ -1,3 +1,4 @@
+import { mintSignInLink } from '../portal-sessions/portal-sessions.service.ts';
 import type { Db } from '../../db/database.ts';
 import type { EmailType, Locale } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
@@ -99,4 +100,31 @@ function loadRecipient(trx: Db, projectId: string, endUserId: string) {
     .where('end_users.id', '=', endUserId)
     .where('end_users.project_id', '=', projectId)
     .executeTakeFirst();
+}
+
+/** The longest a sign-in link in an email works. */
+const SIGN_IN_LINK_MAX_MS = 7 * 86_400_000;
+
+/**
+ * A button that signs the customer in and opens one step of their portal (`flow`, e.g. a
+ * payment): a single-use portal token, stored hashed, written in the email's transaction,
+ * valid until `until` and a week at most (then the app's link or the hosted login page).
+ */
+export async function signInButton(
+  trx: Db,
+  deps: EmailDeps,
+  l: { projectId: string; endUserId: string; locale: Locale; flow: string; until: Date; now: Date },
+): Promise<{ url: string; until: Date }> {
+  const until = new Date(Math.min(l.until.getTime(), l.now.getTime() + SIGN_IN_LINK_MAX_MS));
+  const project = await trx.selectFrom('projects').select('redirect_uris').where('id', '=', l.projectId).executeTakeFirstOrThrow();
+  const link = await mintSignInLink(trx, deps.config, {
+    projectId: l.projectId,
+    endUserId: l.endUserId,
+    redirectUri: project.redirect_uris[0] ?? null,
+    locale: l.locale,
+    flow: l.flow,
+    expiresAt: until,
+    now: l.now,
+  });
+  return { url: link.url, until };
 }

@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts';
 import type { EmailType, Payment, Subscription } from '../../db/types.ts';
 import { planInLocale } from '../plans/plans.service.ts';
 import { ABANDONED } from '../payments/payment-records.ts';
-import { planText, queueCustomerEmail, type EmailDeps } from './customer-email.ts';
+import { planText, queueCustomerEmail, signInButton, type EmailDeps } from './customer-email.ts';
 import type { PaymentEmailBase, RenderedEmail } from './templates/layout.ts';
 import { renderPaymentFailed } from './templates/payment-failed.ts';
 import { renderPaymentInstructions } from './templates/payment-instructions.ts';
@@ -18,9 +18,11 @@ import { renderReceipt } from './templates/receipt.ts';
 
 /** The receipt, when a payment was just applied as paid. */
 export async function queuePaymentReceipt(trx: Db, deps: EmailDeps, paymentId: string, now: Date): Promise<void> {
-  await queueAboutPayment(trx, deps, paymentId, 'payment_receipt', now, (p, base) =>
+  await queueAboutPayment(trx, deps, paymentId, 'payment_receipt', now, async (p, base) =>
     renderReceipt({
       ...base,
+      // "View in billing": signs the customer in on this payment (a week at most).
+      view: await signInButton(trx, deps, { projectId: p.project_id, endUserId: p.end_user_id, locale: base.locale, flow: `pay:${p.id}`, until: new Date(now.getTime() + 7 * 86_400_000), now }),
       method: p.payment_method,
       paidAt: p.paid_at ?? now,
       // A first purchase's period starts when it is paid: the subscription has it now.

@@ -1,7 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import type { EmailType, Payment, Subscription } from '../../db/types.ts';
-import { mintSignInLink } from '../portal-sessions/portal-sessions.service.ts';
-import { defaultPlanText, planText, queueCustomerEmail, type EmailDeps } from './customer-email.ts';
+import { defaultPlanText, planText, queueCustomerEmail, signInButton, type EmailDeps } from './customer-email.ts';
 import { renderCancellationScheduled } from './templates/cancellation-scheduled.ts';
 import type { EmailBase, RenderedEmail } from './templates/layout.ts';
 import { renderPastDue } from './templates/past-due.ts';
@@ -19,9 +18,6 @@ import { renderSubscriptionEnded } from './templates/subscription-ended.ts';
 
 const at = (d: Date) => d.toISOString();
 
-/** The longest a "Pay now" sign-in link in an email works. */
-const PAY_LINK_MAX_MS = 7 * 86_400_000;
-
 /**
  * The period ended with its renewal unpaid and the subscription is past due: until when it
  * stays usable, and how to pay. Cause: the subscription and the period end. Not when the
@@ -35,20 +31,9 @@ export async function queuePastDue(trx: Db, deps: EmailDeps, sub: Subscription, 
     const plan = await planText(trx, sub.project_id, renewal.plan_id, base.locale);
     const fallback = await defaultPlanText(trx, sub.project_id, base.locale);
     if (!plan) return undefined;
-    // "Pay now" signs the customer in and opens the renewal: a single-use sign-in link, valid
-    // through the grace period (a week at most; then the app's link or the hosted login page).
-    const linkUntil = new Date(Math.min(usableUntil.getTime(), now.getTime() + PAY_LINK_MAX_MS));
-    const project = await trx.selectFrom('projects').select('redirect_uris').where('id', '=', sub.project_id).executeTakeFirstOrThrow();
-    const pay = await mintSignInLink(trx, deps.config, {
-      projectId: sub.project_id,
-      endUserId: sub.end_user_id,
-      redirectUri: project.redirect_uris[0] ?? null,
-      locale: base.locale,
-      flow: `pay:${renewal.id}`,
-      expiresAt: linkUntil,
-      now,
-    });
-    return renderPastDue({ ...base, planName: plan.name, amount: renewal.amount, currency: renewal.currency, dueSince, usableUntil, fallbackPlan: fallback?.name ?? null, pay: { url: pay.url, until: linkUntil } });
+    // "Pay now" signs the customer in and opens the renewal, through the grace period.
+    const pay = await signInButton(trx, deps, { projectId: sub.project_id, endUserId: sub.end_user_id, locale: base.locale, flow: `pay:${renewal.id}`, until: usableUntil, now });
+    return renderPastDue({ ...base, planName: plan.name, amount: renewal.amount, currency: renewal.currency, dueSince, usableUntil, fallbackPlan: fallback?.name ?? null, pay });
   });
 }
 

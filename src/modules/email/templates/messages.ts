@@ -21,6 +21,8 @@ export const en = {
     method: 'Method',
     reference: 'Reference',
     keep: 'Keep this email as your receipt.',
+    view: 'View in billing',
+    viewNote: (until: string) => `"View in billing" signs you in and opens this payment. It works once, until ${until}.`,
   },
   instructions: {
     subject: (amount: A, deadline: string) => `How to pay ${amount} before ${deadline}`,
@@ -148,6 +150,8 @@ export const id: EmailMessages = {
     method: 'Metode',
     reference: 'Referensi',
     keep: 'Simpan email ini sebagai tanda terima Anda.',
+    view: 'Lihat di tagihan',
+    viewNote: (until) => `"Lihat di tagihan" memasukkan Anda dan membuka pembayaran ini. Tombol ini berlaku sekali, hingga ${until}.`,
   },
   instructions: {
     subject: (amount, deadline) => `Cara membayar ${amount} sebelum ${deadline}`,

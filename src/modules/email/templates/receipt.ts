@@ -9,6 +9,8 @@ export interface ReceiptData extends PaymentEmailBase {
   periodStart: Date | null;
   periodEnd: Date | null;
   orderId: string;
+  /** "View in billing": a sign-in link that opens this payment, and until when it works. */
+  view?: { url: string; until: Date };
 }
 
 /** "Payment received": amount, plan, period, when, how, and the order id to quote. */
@@ -25,5 +27,12 @@ export function renderReceipt(d: ReceiptData): RenderedEmail {
     ...(d.method ? [[m.method, PAYMENT_METHOD_NAMES[d.locale][d.method] ?? d.method] as [string, string]] : []),
     [m.reference, d.orderId],
   ];
-  return renderMessage(d, { subject: m.subject(d.planName, amount), heading: m.heading, lead: [m.intro(amount, d.projectName)], rows, after: [m.keep] });
+  return renderMessage(d, {
+    subject: m.subject(d.planName, amount),
+    heading: m.heading,
+    lead: [m.intro(amount, d.projectName)],
+    rows,
+    ...(d.view && { link: { label: m.view, href: d.view.url } }),
+    after: [...(d.view ? [m.viewNote(formatDateTime(d.view.until, d.locale, d.timeZone))] : []), m.keep],
+  });
 }
