@@ -12,6 +12,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { pendingUpgrade, renotify, simulate } from '../support/billing.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
+import { png } from '../support/images.ts';
 import { freePort } from '../support/ports.ts';
 import { startMailApp, type MailWorld } from '../support/mail.ts';
 import { PortalClient } from '../portal/support/portal-client.ts';
@@ -50,6 +51,26 @@ async function paidUpgrade(externalId: string, profile: { email?: string; name?:
 }
 
 describe('the payment receipt', () => {
+  it("shows the project's logo from the message itself (attached, by Content-ID), never from a remote server", async () => {
+    const logoProject = await createProject(t.url, { name: 'Logo Cloud' });
+    const uploaded = await fetch(`${t.url}/api/admin/projects/${logoProject.id}/logo`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${t.deps.config.adminApiKey}`, 'content-type': 'image/png' },
+      body: png(120, 40, [15, 118, 110]),
+    });
+    expect(uploaded.status).toBeLessThan(300);
+    const logo = ((await uploaded.json()) as { logo: string }).logo;
+    expect((await http(t.url, 'PATCH', `/api/admin/projects/${logoProject.id}`, { admin: true, body: { theme_config: { logo } } })).status).toBe(200);
+    await createSession(t.url, logoProject, 'logo-user', { email: 'logo-user@example.com' });
+    const { payment } = await pendingUpgrade(t, logoProject, 'logo-user');
+    await simulate(t, payment.order_id, { transaction_status: 'capture', payment_type: 'credit_card', fraud_status: 'accept' });
+    await deliverEmails(t.deps);
+    const [message] = inbox('logo-user@example.com');
+    expect(message!.html).toContain(`<img src="cid:logo-${logo}@langgan"`);
+    expect(message!.attachments).toEqual([expect.objectContaining({ cid: `logo-${logo}@langgan`, content_type: 'image/png' })]);
+    expect(message!.html).not.toMatch(/src="https?:/);
+  });
+
   it('is queued with the settlement and sent once, though Midtrans notifies ten times and the job runs twice', async () => {
     const payment = await paidUpgrade('receipt-once', { email: 'budi@example.com', name: 'Budi <b>Santoso</b>' });
     for (let i = 0; i < 9; i++) await renotify(t, payment.order_id);
@@ -73,7 +94,7 @@ describe('the payment receipt', () => {
     expect(message!.html).not.toContain('<b>Santoso');
     // No remote images; the one link is ours: "View in billing", which signs in on this payment, once.
     expect(message!.html).not.toContain('<img');
-    const hrefs = [...message!.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    const hrefs = [...message!.html!.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
     expect(hrefs).toHaveLength(1);
     expect(hrefs[0]).toMatch(new RegExp(`^${t.deps.config.publicUrl}/portal\\?session=[A-Za-z0-9_-]{43}&flow=pay%3A${payment.id}$`));
     expect(message!.text).toContain(`View in billing: ${hrefs[0]}`);

@@ -6,6 +6,7 @@ import type { TestApp } from '../support/app.ts';
 import { artifactPath, launchBrowser } from '../support/browser.ts';
 import { createProject, createSession } from '../support/factories.ts';
 import { http } from '../support/http.ts';
+import { png } from '../support/images.ts';
 import { checkPortalPage, watchPage, writeRecords, type PageRecord } from '../portal/support/page-checks.ts';
 import { startMailApp, type MailWorld } from '../support/mail.ts';
 
@@ -32,7 +33,15 @@ beforeAll(async () => {
     redirectUris: ['https://app.tehbotol.example/account'],
     theme: { colors: { primary: '#0f766e' }, font_family: 'system', border_radius: 12, mode: 'light' },
   });
-  const on = await http(t.url, 'PATCH', `/api/admin/projects/${project.id}`, { admin: true, body: { slug: SLUG, hosted_login_enabled: true } });
+  // A logo: the login page shows it from our origin, the email attaches it (cid:).
+  const uploaded = await fetch(`${t.url}/api/admin/projects/${project.id}/logo`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${t.deps.config.adminApiKey}`, 'content-type': 'image/png' },
+    body: png(96, 32, [15, 118, 110]),
+  });
+  const { logo } = (await uploaded.json()) as { logo: string };
+  const theme = { colors: { primary: '#0f766e' }, font_family: 'system', border_radius: 12, mode: 'light', logo };
+  const on = await http(t.url, 'PATCH', `/api/admin/projects/${project.id}`, { admin: true, body: { slug: SLUG, hosted_login_enabled: true, theme_config: theme } });
   expect(on.status, on.text).toBe(200);
   await createSession(t.url, project, 'rina', { email: 'rina@example.com', name: 'Rina Wijaya' });
   await createSession(t.url, project, 'rina-office', { email: 'rina.both@example.com', name: 'Rina (office)' });
@@ -111,6 +120,7 @@ for (const view of [
     // The email as the catcher's inbox shows it (its HTML part in a sandboxed frame).
     const inbox = await context.newPage();
     await inbox.goto(`${catcher.httpUrl}/messages/${mail.id}`);
+    expect(mail.attachments.map((a) => a.content_type)).toEqual(['image/png']);
     await inbox.screenshot({ path: artifactPath(`email-sign-in-code-${view.name}.png`), fullPage: true });
     await context.close();
   });

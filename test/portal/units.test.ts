@@ -140,7 +140,7 @@ describe('language choice', () => {
       return typeof a === 'string' && a === b;
     });
     // Words that are the same in both languages.
-    expect(same.sort()).toEqual(['methods.echannel', 'methods.gopay', 'methods.qris', 'methods.shopeepay', 'status', 'vaBank'].sort());
+    expect(same.sort()).toEqual(['login.email', 'methods.echannel', 'methods.gopay', 'methods.qris', 'methods.shopeepay', 'status', 'vaBank'].sort());
   });
 });
 

@@ -16,6 +16,11 @@ export function findLogo(db: Db, id: string): Promise<Pick<ProjectLogosTable, 'c
   return db.selectFrom('project_logos').select(['content_type', 'bytes']).where('id', '=', id).limit(1).executeTakeFirst();
 }
 
+/** One of the project's own logos (for the copy attached to its email). */
+export function findProjectLogo(db: Db, projectId: string, id: string): Promise<Pick<ProjectLogosTable, 'content_type' | 'bytes'> | undefined> {
+  return db.selectFrom('project_logos').select(['content_type', 'bytes']).where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+}
+
 export async function projectHasLogo(db: Db, projectId: string, id: string): Promise<boolean> {
   const row = await db.selectFrom('project_logos').select('id').where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
   return row !== undefined;

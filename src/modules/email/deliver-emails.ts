@@ -1,5 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import { claimDueEmails, recordFailure, recordSent, type EmailRow } from './email.repository.ts';
+import { findProjectLogo } from '../branding/branding.repository.ts';
+import { LOGO_CID } from './templates/layout.ts';
 import { describe, PermanentMailError } from './transport.ts';
 
 /** Waits after the 1st, 2nd, … failed attempt: about 22 hours in all, then the email is given up. */
@@ -37,6 +39,7 @@ export async function deliverEmails(deps: Pick<Deps, 'db' | 'clock' | 'mail' | '
         if (email.text_body === null || email.html_body === null) throw new PermanentMailError('the body was purged before the email could be sent');
         const sender = senders.get(email.project_id);
         await mail.send({
+          inline: await inlineImages(deps, email),
           from: { name: sender?.name ?? 'Langgan', address: deps.config.mail.from },
           replyTo: sender?.replyTo ?? undefined,
           to: email.to_address,
@@ -65,6 +68,14 @@ export async function deliverEmails(deps: Pick<Deps, 'db' | 'clock' | 'mail' | '
     if (result.status === 'rejected') deps.logger.error({ err: result.reason }, 'email delivery: could not record an outcome; the lease will hand it out again');
   }
   return outcome;
+}
+
+/** The logo the email's HTML refers to by Content-ID, if the project still has it (else the image is left out). */
+async function inlineImages(deps: Pick<Deps, 'db'>, email: EmailRow): Promise<Array<{ cid: string; contentType: string; content: Buffer }>> {
+  const match = email.html_body ? LOGO_CID.exec(email.html_body) : null;
+  if (!match) return [];
+  const logo = await findProjectLogo(deps.db, email.project_id, match[2]!);
+  return logo ? [{ cid: match[1]!, contentType: logo.content_type, content: logo.bytes }] : [];
 }
 
 /** Each project's sender as it is set now: its display name (default: its own name) and Reply-To. */

@@ -11,6 +11,8 @@ export interface OutgoingEmail {
   /** `<id@domain>`: the same on every attempt, so a receiver can tell a re-send. */
   messageId: string;
   headers: Record<string, string>;
+  /** Images the HTML shows by Content-ID (the project's logo). */
+  inline?: Array<{ cid: string; contentType: string; content: Buffer }>;
 }
 
 /** Where customer email goes: SMTP in production, the local mail catcher in development. */
@@ -40,6 +42,9 @@ export function smtpTransport(url: string): MailTransport {
           html: email.html,
           messageId: email.messageId,
           headers: email.headers,
+          ...(email.inline?.length && {
+            attachments: email.inline.map((image) => ({ cid: image.cid, content: image.content, contentType: image.contentType, filename: `logo.${image.contentType.split('/')[1]}`, contentDisposition: 'inline' as const })),
+          }),
         });
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;

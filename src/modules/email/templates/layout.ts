@@ -58,6 +58,19 @@ export interface EmailFrame {
  * because mail clients drop `<style>` and most of CSS layout; no remote images (a remote
  * image is a tracking pixel and is blocked by most clients anyway).
  */
+/**
+ * The project's logo, never a remote image: it is attached to the message itself, and the
+ * HTML refers to it by Content-ID (`cid:`). The id names the uploaded logo (its SHA-256), so
+ * the sender attaches exactly the logo the email was written with (deliver-emails.ts).
+ */
+export const LOGO_CID = /cid:(logo-([0-9a-f]{64})@langgan)/;
+
+function logoImage(theme: ThemeConfig | null): SafeHtml | '' {
+  const id = theme?.logo;
+  if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) return '';
+  return html`<img src="cid:logo-${id}@langgan" alt="" height="32" style="display:block;height:32px;width:auto;max-width:200px;margin:0 0 8px;border:0;">`;
+}
+
 export function renderEmail(frame: EmailFrame): RenderedEmail {
   const t = emailMessages[frame.locale];
   const v = resolveTheme(frame.theme, 'light').vars;
@@ -69,7 +82,7 @@ export function renderEmail(frame: EmailFrame): RenderedEmail {
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:${v['--bg']};">
 <tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:${v['--surface']};border:1px solid ${v['--border']};border-radius:${v['--radius']};">
-<tr><td style="padding:20px 24px;border-bottom:4px solid ${v['--primary']};font-size:18px;font-weight:700;">${frame.projectName}</td></tr>
+<tr><td style="padding:20px 24px;border-bottom:4px solid ${v['--primary']};font-size:18px;font-weight:700;">${logoImage(frame.theme)}${frame.projectName}</td></tr>
 <tr><td style="padding:24px;font-size:16px;line-height:1.5;">
 <h1 style="margin:0 0 16px;font-size:22px;line-height:1.3;">${frame.heading}</h1>
 ${frame.body}
