@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
+import { sha256 } from '../../src/lib/crypto.ts';
 import { purgeExpired } from '../../src/modules/retention/purge-expired.ts';
 import type { MailTransport } from '../../src/modules/email/transport.ts';
 import type { MailCatcher } from '../../src/mail-catcher/index.ts';
@@ -81,6 +82,7 @@ function lastCode(to: string): { code: string; link: string } {
   return { code: code!, link: link! };
 }
 
+/** Whose portal session the client's cookie holds (its secret, hashed, is the session's key), and that the portal opens. */
 async function signedInAs(c: PortalClient): Promise<string> {
   const page = await c.get('/portal');
   expect(page.status, page.text.slice(0, 300)).toBe(200);
@@ -88,8 +90,7 @@ async function signedInAs(c: PortalClient): Promise<string> {
     .selectFrom('portal_sessions')
     .innerJoin('end_users', 'end_users.id', 'portal_sessions.end_user_id')
     .select(['end_users.external_id', 'portal_sessions.redirect_uri'])
-    .orderBy('portal_sessions.created_at', 'desc')
-    .orderBy('portal_sessions.id', 'desc')
+    .where('portal_sessions.secret_hash', '=', sha256(c.jar.get('langgan_portal')!))
     .executeTakeFirstOrThrow();
   expect(row.redirect_uri).toBe('https://app.kopi.example/account');
   return row.external_id;

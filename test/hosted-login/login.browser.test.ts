@@ -1,4 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { sha256 } from '../../src/lib/crypto.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MailTransport } from '../../src/modules/email/transport.ts';
 import { type MailCatcher, type CaughtMessage } from '../../src/mail-catcher/index.ts';
@@ -6,6 +7,7 @@ import type { TestApp } from '../support/app.ts';
 import { artifactPath, launchBrowser } from '../support/browser.ts';
 import { createProject, createSession } from '../support/factories.ts';
 import { http } from '../support/http.ts';
+import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
 import { png } from '../support/images.ts';
 import { checkPortalPage, watchPage, writeRecords, type PageRecord } from '../portal/support/page-checks.ts';
 import { startMailApp, type MailWorld } from '../support/mail.ts';
@@ -54,14 +56,15 @@ afterAll(async () => {
   await mail?.close();
 });
 
-/** Whose portal session this browser opened last. */
-async function latestSessionHolder(): Promise<string> {
+/** Whose portal session this browser holds: its cookie's secret, hashed, is the session's key. */
+async function sessionHolder(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies()).find((c) => c.name === 'langgan_portal');
+  expect(cookie, 'the portal session cookie').toBeDefined();
   const row = await t.database.db
     .selectFrom('portal_sessions')
     .innerJoin('end_users', 'end_users.id', 'portal_sessions.end_user_id')
     .select('end_users.external_id')
-    .orderBy('portal_sessions.created_at', 'desc')
-    .orderBy('portal_sessions.id', 'desc')
+    .where('portal_sessions.secret_hash', '=', sha256(cookie!.value))
     .executeTakeFirstOrThrow();
   return row.external_id;
 }
@@ -114,7 +117,7 @@ for (const view of [
     await page.getByRole('button', { name: words.signIn, exact: true }).click();
     await page.waitForURL(`${t.deps.config.publicUrl}/portal`);
     expect(await page.locator('main').innerText()).toContain('Free');
-    expect(await latestSessionHolder()).toBe('rina');
+    expect(await sessionHolder(context)).toBe('rina');
     await page.screenshot({ path: artifactPath(`portal-login-signed-in-${view.name}.png`), fullPage: true });
 
     // The email as the catcher's inbox shows it (its HTML part in a sandboxed frame).
@@ -143,10 +146,41 @@ it('two accounts sharing the address: the picker, then the chosen one; and the u
     await checkPortalPage(page, `login-picker-${view.name}`, watch, records);
     await page.getByRole('button', { name: en ? 'Open: Rina (home)' : 'Buka: Rina (home)' }).click();
     await page.waitForURL(`${t.deps.config.publicUrl}/portal`);
-    expect(await latestSessionHolder()).toBe('rina-home');
+    expect(await sessionHolder(context)).toBe('rina-home');
 
     await page.goto(`${t.deps.config.publicUrl}/portal/login?project=no-such-project`);
     await checkPortalPage(page, `login-unavailable-${view.name}`, watch, records);
     await context.close();
   }
+});
+
+it('five wrong codes lock the code; an unknown address gets the identical page and no email', { timeout: 120_000 }, async () => {
+  catcher.clear();
+  const { context, page, watch } = await newPage({ locale: 'en-US', width: 1100 });
+  const start = `${t.deps.config.publicUrl}/portal/login?project=${SLUG}`;
+  await page.goto(start);
+  const mail = await askForCode(page, 'rina@example.com', { email: 'Email', send: 'Send code' });
+  const knownPage = (await page.locator('main').innerText()).replace('rina@example.com', 'X');
+  const code = codeIn(mail);
+  const wrong = code === '000000' ? '111111' : '000000';
+  for (let i = 0; i < 5; i++) {
+    await page.getByLabel('Code', { exact: true }).fill(wrong);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  }
+  expect(await page.locator('.field-error').innerText()).toContain('tried too many times');
+  await checkPortalPage(page, 'login-locked-desktop-en', watch, records);
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  expect(await page.locator('.field-error').innerText()).toContain('This code has expired');
+  expect(page.url()).not.toBe(`${t.deps.config.publicUrl}/portal`);
+
+  catcher.clear();
+  await page.goto(start);
+  await page.getByLabel('Email', { exact: true }).fill('stranger@example.com');
+  await page.getByRole('button', { name: 'Send code' }).click();
+  expect((await page.locator('main').innerText()).replace('stranger@example.com', 'X')).toBe(knownPage);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await deliverEmails(t.deps);
+  expect(catcher.messages()).toEqual([]);
+  await context.close();
 });
