@@ -25,13 +25,12 @@ import { PortalClient } from '../portal/support/portal-client.ts';
  */
 let mail: MailWorld;
 let catcher: MailCatcher;
-let transport: MailTransport;
 let t: TestApp;
 let project: TestProject;
 
 beforeAll(async () => {
   mail = await startMailApp();
-  ({ catcher, transport, t } = mail);
+  ({ catcher, t } = mail);
   project = await createProject(t.url, { name: 'Kopi Kenangan Cloud' });
 });
 afterAll(async () => {

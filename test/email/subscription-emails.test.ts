@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
-import type { MailTransport } from '../../src/modules/email/transport.ts';
 import { abandonPayment } from '../../src/modules/payments/abandon.ts';
 import { ABANDONED } from '../../src/modules/payments/payment-records.ts';
 import { reconcilePendingPayments } from '../../src/modules/payments/reconcile.ts';
@@ -24,7 +23,6 @@ import { startMailApp, type MailWorld } from '../support/mail.ts';
  */
 let mail: MailWorld;
 let catcher: MailCatcher;
-let transport: MailTransport;
 let t: TestApp;
 let project: TestProject;
 /** A project without a free default plan: an unpaid subscription ends rather than falling back. */
@@ -32,7 +30,7 @@ let paidOnly: TestProject;
 
 beforeAll(async () => {
   mail = await startMailApp();
-  ({ catcher, transport, t } = mail);
+  ({ catcher, t } = mail);
   project = await createProject(t.url, { name: 'Kopi Kenangan Cloud' });
   paidOnly = await createProject(t.url, { name: 'Warung Awan', plans: [{ code: 'pro', name: 'Pro', price: 150_000 }] });
 });

@@ -12,12 +12,11 @@ import { renderPastDue } from '../../src/modules/email/templates/past-due.ts';
 import { renderPaymentFailed } from '../../src/modules/email/templates/payment-failed.ts';
 import { renderPlanChanged } from '../../src/modules/email/templates/plan-changed.ts';
 import { renderSubscriptionEnded } from '../../src/modules/email/templates/subscription-ended.ts';
-import type { MailTransport } from '../../src/modules/email/transport.ts';
 import type { MailCatcher } from '../../src/mail-catcher/index.ts';
 import type { TestApp } from '../support/app.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
-import { createProject, type TestProject } from '../support/factories.ts';
-import { startMailApp, type MailWorld } from '../support/mail.ts';
+import { artifactPath } from '../support/browser.ts';
+import type { TestProject } from '../support/factories.ts';
+import { startEmailLook, type EmailLook } from './support/look.ts';
 
 /**
  * The subscription emails (payment failed, past due, ended, cancellation scheduled, plan
@@ -28,23 +27,17 @@ import { startMailApp, type MailWorld } from '../support/mail.ts';
  * screenshot as its inbox shows it (EMAIL_SHOTS_DIR, else test-artifacts/) for people to
  * look at.
  */
-let mail: MailWorld;
+let look: EmailLook;
 let catcher: MailCatcher;
-let transport: MailTransport;
 let t: TestApp;
 let project: TestProject;
 let browser: Browser;
 
 beforeAll(async () => {
-  mail = await startMailApp();
-  ({ catcher, transport, t } = mail);
-  project = await createProject(t.url, { name: 'Warung Awan', theme: { colors: { primary: '#0f766e', background: '#f0fdfa' }, border_radius: 12 } });
-  browser = await launchBrowser();
+  look = await startEmailLook();
+  ({ catcher, t, project, browser } = look);
 });
-afterAll(async () => {
-  await browser?.close();
-  await mail?.close();
-});
+afterAll(() => look?.close());
 
 const shot = (name: string) => {
   const dir = process.env.EMAIL_SHOTS_DIR;

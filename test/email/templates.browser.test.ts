@@ -2,36 +2,29 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
-import type { MailTransport } from '../../src/modules/email/transport.ts';
 import type { MailCatcher } from '../../src/mail-catcher/index.ts';
 import type { TestApp } from '../support/app.ts';
 import { pendingUpgrade, simulate } from '../support/billing.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
-import { createProject, createSession, type TestProject } from '../support/factories.ts';
-import { startMailApp, type MailWorld } from '../support/mail.ts';
+import { artifactPath } from '../support/browser.ts';
+import { createSession, type TestProject } from '../support/factories.ts';
+import { startEmailLook, type EmailLook } from './support/look.ts';
 
 /**
  * The receipt as a customer's mail client renders it: both languages, desktop and phone
  * widths, in the project's colours; no horizontal scrolling, no accessibility violations,
  * nothing fetched from anywhere. Screenshots go to test-artifacts/ for people to look at.
  */
-let mail: MailWorld;
+let look: EmailLook;
 let catcher: MailCatcher;
-let transport: MailTransport;
 let t: TestApp;
 let project: TestProject;
 let browser: Browser;
 
 beforeAll(async () => {
-  mail = await startMailApp();
-  ({ catcher, transport, t } = mail);
-  project = await createProject(t.url, { name: 'Warung Awan', theme: { colors: { primary: '#0f766e', background: '#f0fdfa' }, border_radius: 12 } });
-  browser = await launchBrowser();
+  look = await startEmailLook();
+  ({ catcher, t, project, browser } = look);
 });
-afterAll(async () => {
-  await browser?.close();
-  await mail?.close();
-});
+afterAll(() => look?.close());
 
 async function receiptFor(externalId: string, locale: 'en' | 'id') {
   await createSession(t.url, project, externalId, { email: `${externalId}@example.com`, name: 'Ana Lestari', locale });

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
 import { sha256 } from '../../src/lib/crypto.ts';
 import { purgeExpired } from '../../src/modules/retention/purge-expired.ts';
-import type { MailTransport } from '../../src/modules/email/transport.ts';
 import type { MailCatcher } from '../../src/mail-catcher/index.ts';
 import type { TestApp } from '../support/app.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
@@ -18,7 +17,6 @@ import { startMailApp, type MailWorld } from '../support/mail.ts';
  */
 let mail: MailWorld;
 let catcher: MailCatcher;
-let transport: MailTransport;
 let t: TestApp;
 let project: TestProject;
 let other: TestProject;
@@ -26,7 +24,7 @@ const SLUG = 'kopi-cloud';
 
 beforeAll(async () => {
   mail = await startMailApp();
-  ({ catcher, transport, t } = mail);
+  ({ catcher, t } = mail);
   project = await createProject(t.url, { name: 'Kopi Cloud', redirectUris: ['https://app.kopi.example/account', 'https://app.kopi.example/other'] });
   other = await createProject(t.url, { name: 'Other Co' });
   const on = await http(t.url, 'PATCH', `/api/admin/projects/${project.id}`, { admin: true, body: { slug: SLUG, hosted_login_enabled: true } });

@@ -1,7 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sha256 } from '../../src/lib/crypto.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { MailTransport } from '../../src/modules/email/transport.ts';
 import { type MailCatcher, type CaughtMessage } from '../../src/mail-catcher/index.ts';
 import type { TestApp } from '../support/app.ts';
 import { artifactPath, launchBrowser } from '../support/browser.ts';
@@ -20,7 +19,6 @@ import { startMailApp, type MailWorld } from '../support/mail.ts';
  */
 let mail: MailWorld;
 let catcher: MailCatcher;
-let transport: MailTransport;
 let t: TestApp;
 let browser: Browser;
 const records: PageRecord[] = [];
@@ -28,7 +26,7 @@ const SLUG = 'teh-botol-cloud';
 
 beforeAll(async () => {
   mail = await startMailApp();
-  ({ catcher, transport, t } = mail);
+  ({ catcher, t } = mail);
   t.clock.set(new Date());
   const project = await createProject(t.url, {
     name: 'Teh Botol Cloud',

@@ -5,6 +5,7 @@ import { randomToken, sha256 } from '../../lib/crypto.ts';
 import { deliverSoon } from '../email/deliver-emails.ts';
 import { queueEmail } from '../email/queue-email.ts';
 import { renderSignInCode } from '../email/templates/sign-in-code.ts';
+import { findProjectById } from '../projects/projects.repository.ts';
 import { exchangePortalToken, mintSignInLink, type ExchangeResult } from '../portal-sessions/portal-sessions.service.ts';
 import * as repo from './login-codes.repository.ts';
 
@@ -114,13 +115,12 @@ export async function verifySignInCode(deps: Deps, project: Pick<Project, 'id' |
   return signInAs(deps, project, email, check);
 }
 
-/** The one-click link from the email: the same as typing its code. */
-export async function useSignInLink(deps: Deps, token: string): Promise<(Verified & { projectId?: string }) | { outcome: 'no_code' }> {
+/** The one-click link from the email: the same as typing its code; with the project it belongs to, for the page's frame. */
+export async function useSignInLink(deps: Deps, token: string): Promise<{ project: Project; verified: Verified } | undefined> {
   const used = await repo.useLink(deps.db, { linkHash: sha256(token), maxAttempts: MAX_CODE_ATTEMPTS, now: deps.clock.now() });
-  if (!used) return { outcome: 'no_code' };
-  const project = await deps.db.selectFrom('projects').select(['id', 'redirect_uris', 'hosted_login_enabled']).where('id', '=', used.project_id).executeTakeFirst();
-  if (!project?.hosted_login_enabled) return { outcome: 'no_code' };
-  return { ...(await signInAs(deps, project, used.email, used)), projectId: project.id };
+  const project = used && (await findProjectById(deps.db, used.project_id));
+  if (!used || !project?.hosted_login_enabled) return undefined;
+  return { project, verified: await signInAs(deps, project, used.email, used) };
 }
 
 /** A verified address: one account signs in; several need a choice; none (it was removed since) is no code. */
@@ -134,7 +134,7 @@ async function signInAs(deps: Deps, project: Pick<Project, 'id' | 'redirect_uris
 }
 
 /** The accounts the picker offers this browser, while its code's ten minutes last. */
-export async function pickerAccounts(deps: Deps, pickerSecret: string) {
+async function pickerAccounts(deps: Deps, pickerSecret: string) {
   const picker = await repo.findPicker(deps.db, { pickerHash: sha256(pickerSecret), now: deps.clock.now() });
   if (!picker) return undefined;
   return { ...picker, accounts: await repo.findAccountsByEmail(deps.db, picker.project_id, picker.email) };
@@ -146,7 +146,8 @@ export async function pickAccount(deps: Deps, pickerSecret: string, endUserId: s
   const account = picker?.accounts.find((a) => a.id === endUserId);
   if (!picker || !account) return { outcome: 'no_code' };
   if (!(await repo.usePicker(deps.db, { pickerHash: sha256(pickerSecret), now: deps.clock.now() }))) return { outcome: 'no_code' };
-  const project = await deps.db.selectFrom('projects').select(['id', 'redirect_uris']).where('id', '=', picker.project_id).executeTakeFirstOrThrow();
+  const project = await findProjectById(deps.db, picker.project_id);
+  if (!project) return { outcome: 'no_code' };
   return { outcome: 'signed_in', session: await openSession(deps, project, account, picker.locale), flow: picker.flow };
 }
 

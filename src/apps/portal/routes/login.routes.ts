@@ -94,10 +94,9 @@ export function loginRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       // Link scanners and previewers send HEAD: only a real GET uses the single-use link.
       if (request.method !== 'GET') return reply.code(200).header('content-type', 'text/html; charset=utf-8').send();
       const token = request.query.token ?? '';
-      const result = token ? await login.useSignInLink(deps, token) : ({ outcome: 'no_code' } as const);
-      if (result.outcome === 'signed_in' || result.outcome === 'pick') {
-        const project = await findProjectById(deps.db, result.projectId!);
-        return signedIn(reply, projectChrome(request, project!, undefined), result);
+      const used = token ? await login.useSignInLink(deps, token) : undefined;
+      if (used && (used.verified.outcome === 'signed_in' || used.verified.outcome === 'pick')) {
+        return signedIn(reply, projectChrome(request, used.project, undefined), used.verified);
       }
       return sendLinkFailed(request, reply, token);
     });
