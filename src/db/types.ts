@@ -115,6 +115,26 @@ export interface SubscriptionsTable {
   updated_at: Timestamp;
 }
 
+/** A refund asked for on a paid payment (migration 0017). */
+export interface PaymentRefundsTable {
+  id: string;
+  project_id: string;
+  payment_id: string;
+  /** Unique; the idempotency key sent to Midtrans. */
+  refund_key: string;
+  amount: number;
+  reason: string;
+  /** Where the money went back: through Midtrans, or outside it (bank transfer; see `note`). */
+  channel: 'midtrans' | 'outside';
+  status: 'pending' | 'succeeded' | 'failed';
+  note: string | null;
+  failure_reason: string | null;
+  /** The dashboard user who asked for it. */
+  created_by: string | null;
+  created_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
 export interface PaymentsTable {
   id: string;
   project_id: string;
@@ -146,6 +166,8 @@ export interface PaymentsTable {
   /** Why money the gateway took must go back (set once; see migration 0006). */
   refund_due_reason: RefundDueReason | null;
   refund_due_at: Timestamp | null;
+  /** The sum of its succeeded refunds (migration 0017); status `refunded` when it is the whole amount. */
+  refunded_amount: Generated<number>;
   checkout_attempts: Generated<number>;
   /** When the payment page may next be (re)opened; null when there is one or none is wanted. */
   checkout_retry_at: Timestamp | null;
@@ -289,6 +311,7 @@ export interface Database {
   project_logos: ProjectLogosTable;
   email_outbox: EmailOutboxTable;
   login_codes: LoginCodesTable;
+  payment_refunds: PaymentRefundsTable;
 }
 
 export type EmailType = 'payment_receipt' | 'payment_instructions' | 'sign_in_code' | 'payment_failed' | 'past_due' | 'subscription_ended' | 'cancellation_scheduled' | 'plan_changed';

@@ -109,6 +109,7 @@ export function renderPreviewPage(input: PreviewInput): SafeHtml {
     failure_reason: null,
     refund_due_reason: null,
     refund_due_at: null,
+    refunded_amount: 0,
     checkout_attempts: 1,
     checkout_retry_at: null,
     created_at: periodStart,

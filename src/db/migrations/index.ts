@@ -15,6 +15,7 @@ import * as m0013 from './0013_plan_translations.ts';
 import * as m0014 from './0014_mint_fast_path.ts';
 import * as m0015 from './0015_customer_email.ts';
 import * as m0016 from './0016_hosted_login.ts';
+import * as m0017 from './0017_refunds.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0014_mint_fast_path': m0014,
   '0015_customer_email': m0015,
   '0016_hosted_login': m0016,
+  '0017_refunds': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

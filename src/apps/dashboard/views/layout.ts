@@ -8,7 +8,7 @@ import type { Messages } from '../i18n/messages.ts';
 /** Langgan's own look (the dashboard is not themed by projects): the default theme. */
 export const DASHBOARD_THEME = themeStyle(undefined);
 
-export type ProjectSection = 'overview' | 'settings' | 'branding' | 'plans' | 'keys' | 'members';
+export type ProjectSection = 'overview' | 'customers' | 'payments' | 'webhooks' | 'events' | 'settings' | 'branding' | 'plans' | 'keys' | 'members';
 
 export interface Chrome {
   t: Messages;
@@ -56,6 +56,10 @@ function projectTabs(t: Messages, project: NonNullable<Chrome['project']>): Safe
     html`<li><a href="${href}"${project.section === name ? trustedHtml(' aria-current="page"') : ''}>${label}</a></li>`;
   return html`<nav class="wrap tabs" aria-label="${t.projectNav}: ${project.name}"><ul>
 ${item(base, 'overview', t.navOverview)}
+${item(`${base}/customers`, 'customers', t.navCustomers)}
+${item(`${base}/payments`, 'payments', t.navPayments)}
+${item(`${base}/webhooks`, 'webhooks', t.navWebhooks)}
+${item(`${base}/events`, 'events', t.navEvents)}
 ${item(`${base}/settings`, 'settings', t.navSettings)}
 ${item(`${base}/branding`, 'branding', t.navBranding)}
 ${item(`${base}/plans`, 'plans', t.navPlans)}
