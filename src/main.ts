@@ -14,6 +14,7 @@ import { setUpMail } from './modules/email/setup.ts';
 import { openDueCheckouts } from './modules/payments/checkout.ts';
 import { reconcilePendingPayments } from './modules/payments/reconcile.ts';
 import { processPeriodEnds } from './modules/subscriptions/period-end.ts';
+import { openEarlyRenewals } from './modules/subscriptions/renewal-reminders.ts';
 import { purgeExpired } from './modules/retention/purge-expired.ts';
 import { deliverWebhooks } from './modules/webhooks/deliver.ts';
 import { setUpPayments } from './payments/setup.ts';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   const scheduler = new Scheduler(
     [
       { name: 'period-ends', run: () => processPeriodEnds(deps) },
+      { name: 'renewal-reminders', run: () => openEarlyRenewals(deps) },
       { name: 'reconcile-payments', run: () => reconcilePendingPayments(deps) },
       { name: 'open-payment-pages', run: () => openDueCheckouts(deps) },
       { name: 'deliver-webhooks', run: () => deliverWebhooks(deps) },

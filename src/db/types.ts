@@ -44,6 +44,8 @@ export interface ProjectsTable {
   currency: string;
   default_locale: Locale;
   grace_period_days: ColumnType<number, number | undefined, number>;
+  /** Days before a period end that a customer without a saved card is sent the renewal (0–7; 0: none). Migration 0022. */
+  renewal_reminder_days: ColumnType<number, number | undefined, number>;
   development_mode: ColumnType<boolean, boolean | undefined, boolean>;
   /** Customer email (migration 0015): the From display name (null: the project's name)… */
   email_sender_name: ColumnType<string | null, string | null | undefined, string | null>;
@@ -110,6 +112,8 @@ export interface SubscriptionsTable {
   saved_card_token: string | null;
   /** Last four digits of the saved card, for the portal's renewal sentence (migration 0012). */
   saved_card_last4: string | null;
+  /** The period end an early renewal was opened (and the customer reminded) for. Migration 0022. */
+  renewal_reminded_for: ColumnType<Date | null, Date | null | undefined, Date | null>;
   version: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -168,6 +172,9 @@ export interface PaymentsTable {
   refund_due_at: Timestamp | null;
   /** The sum of its succeeded refunds (migration 0017); status `refunded` when it is the whole amount. */
   refunded_amount: Generated<number>;
+  /** The card it was paid with, from the gateway's masked number (migration 0018). */
+  card_brand: ColumnType<CardBrand | null, CardBrand | null | undefined, CardBrand | null>;
+  card_last4: ColumnType<string | null, string | null | undefined, string | null>;
   checkout_attempts: Generated<number>;
   /** When the payment page may next be (re)opened; null when there is one or none is wanted. */
   checkout_retry_at: Timestamp | null;
@@ -184,6 +191,7 @@ export interface PaymentsTable {
 export type RefundDueReason = 'settled_after_expiry' | 'settled_after_failure' | 'period_ended' | 'plan_no_longer_applies';
 
 export type PaymentSource = 'portal' | 'api' | 'admin' | 'scheduler';
+export type CardBrand = 'visa' | 'mastercard' | 'jcb' | 'amex';
 
 export interface PortalTokensTable {
   token_hash: Buffer;
@@ -221,6 +229,8 @@ export interface EventsTable {
   published_seq: ColumnType<number | null, never, number | null>;
   /** The public JSON (webhook body, /api/platform/events item); null for internal types. */
   payload: ColumnType<string | null, never, string | null>;
+  /** The integrator's end_user_id the public payload names, set at publication (migration 0020). */
+  end_user_external_id: ColumnType<string | null, never, string | null>;
 }
 
 export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
@@ -256,6 +266,8 @@ export interface WebhookDeliveriesTable {
   delivered_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The body of a delivery without a published event (a test `webhook.ping`); null: the event's payload (migration 0020). */
+  payload: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface WebhookAttemptsTable {
@@ -266,6 +278,8 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
   error: string | null;
   next_attempt_at: Timestamp | null;
+  /** The first 2 KB of the receiver's answer, "…" when cut (migration 0020). */
+  response_excerpt: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One claimed form submission of a portal session (see migrations/0005_portal.ts). */
@@ -314,7 +328,7 @@ export interface Database {
   payment_refunds: PaymentRefundsTable;
 }
 
-export type EmailType = 'payment_receipt' | 'payment_instructions' | 'sign_in_code' | 'payment_failed' | 'past_due' | 'subscription_ended' | 'cancellation_scheduled' | 'plan_changed';
+export type EmailType = 'payment_receipt' | 'payment_instructions' | 'sign_in_code' | 'payment_failed' | 'renewal_reminder' | 'past_due' | 'subscription_ended' | 'cancellation_scheduled' | 'plan_changed';
 export type EmailStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /** Customer email waiting to be sent, or the record that it was (migration 0015). */

@@ -1,6 +1,7 @@
 import { newSavedTokenId, newSnapToken } from './ids.ts';
 import type { Notifier } from './notifier.ts';
-import { notificationPayload, statusPayload, transactionPayload, type PayloadContext } from './payload.ts';
+import { formatGrossAmount, notificationPayload, statusPayload, transactionPayload, type PayloadContext } from './payload.ts';
+import { applyRefund, type RefundRequest } from './refunds.ts';
 import type { SavedCardChargeRequest } from './charge-request.ts';
 import type { SnapCreateRequest } from './snap-request.ts';
 import type { SimulatorStore } from './store.ts';
@@ -75,6 +76,23 @@ export class SimulatorEngine {
     this.store.indexTransactionId(transaction);
     if (options.notify) this.notifyCurrent(transaction, 'current');
     return result;
+  }
+
+  /**
+   * `POST /v2/{id}/refund`: a new refund moves the transaction to `refund`/`partial_refund`
+   * and notifies the merchant; a repeated `refund_key` answers the same refund again.
+   */
+  refund(transaction: Transaction, request: RefundRequest): { httpStatus: number; body: Record<string, unknown> } {
+    const decision = applyRefund(transaction, request, new Date());
+    if (!decision.ok) return { httpStatus: decision.httpStatus, body: decision.body };
+    const payment = transaction.payment!;
+    if (!decision.repeated) this.notifyCurrent(transaction, 'current');
+    const { refunds: _list, ...answer } = this.answerBody(transaction, payment, '200', 'Success, refund request is approved');
+    const { refund } = decision;
+    return {
+      httpStatus: 200,
+      body: { ...answer, refund_chargeback_id: String(refund.chargebackId), refund_amount: formatGrossAmount(refund.amount), refund_key: refund.key },
+    };
   }
 
   /** Sends the current state again (`duplicate`), or for the first time (`current`). */

@@ -21,6 +21,8 @@ export function notificationStatusCode(status: TransactionStatus): string {
   switch (status) {
     case 'capture':
     case 'settlement':
+    case 'refund':
+    case 'partial_refund':
       return '200';
     case 'pending':
       return '201';
@@ -45,7 +47,7 @@ function methodFields(payment: Payment, snapshot: StatusSnapshot): NotificationP
     case 'credit_card': {
       const card = payment.card;
       if (!card) return {};
-      const approved = snapshot.transactionStatus === 'capture' || snapshot.transactionStatus === 'settlement';
+      const approved = ['capture', 'settlement', 'refund', 'partial_refund'].includes(snapshot.transactionStatus);
       const fields: NotificationPayload = {
         masked_card: card.maskedCard,
         card_type: card.cardType,
@@ -92,6 +94,7 @@ export function transactionPayload(
     ...methodFields(payment, snapshot),
   };
   if (snapshot.settlementTime) payload.settlement_time = formatJakartaTime(snapshot.settlementTime);
+  if (snapshot.transactionStatus === 'refund' || snapshot.transactionStatus === 'partial_refund') Object.assign(payload, refundFields(payment, snapshot));
   if (transaction.snapExpiresAt && snapshot.transactionStatus === 'pending') {
     payload.expiry_time = formatJakartaTime(transaction.snapExpiresAt);
   }
@@ -111,4 +114,23 @@ export function notificationPayload(
 export function statusPayload(transaction: Transaction, payment: Payment, context: PayloadContext): NotificationPayload {
   const statusCode = statusApiStatusCode(payment.current.transactionStatus);
   return transactionPayload(transaction, payment, payment.current, { statusCode, statusMessage: 'Success, transaction is found' }, context);
+}
+
+/**
+ * A refunded transaction's refunds as the status API and notifications report them: the
+ * total `refund_amount` and the `refunds` list, up to the state described by `snapshot`.
+ */
+function refundFields(payment: Payment, snapshot: StatusSnapshot): NotificationPayload {
+  const refunds = payment.refunds.filter((refund) => refund.at <= snapshot.at);
+  const total = refunds.reduce((sum, refund) => sum + refund.amount, 0);
+  return {
+    refund_amount: formatGrossAmount(total),
+    refunds: refunds.map((refund) => ({
+      refund_chargeback_id: String(refund.chargebackId),
+      refund_amount: formatGrossAmount(refund.amount),
+      created_at: formatJakartaTime(refund.at),
+      reason: refund.reason,
+      refund_key: refund.key,
+    })),
+  };
 }

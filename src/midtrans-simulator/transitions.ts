@@ -20,6 +20,9 @@ const nextStatuses: Record<TransactionStatus, readonly TransactionStatus[]> = {
   deny: [],
   cancel: [],
   expire: [],
+  // Reached only through the refund API (refunds.ts).
+  refund: [],
+  partial_refund: [],
 };
 
 /** The test card every simulated card payment uses (sandbox "accepted" card 4811 1111 1111 1114). */
@@ -55,7 +58,7 @@ export interface TransitionEffects {
 
 function firstPayment(transaction: Transaction, target: TransitionTarget, snapshot: StatusSnapshot): Payment {
   const method = methodFor(undefined, target);
-  const payment: Payment = { method, transactionId: newTransactionId(), transactionTime: snapshot.at, current: snapshot, history: [] };
+  const payment: Payment = { method, transactionId: newTransactionId(), transactionTime: snapshot.at, current: snapshot, history: [], refunds: [] };
   if (method === 'bank_transfer') {
     const bank = target.bank ?? 'bca';
     payment.va = { bank, number: newVaNumber(bank) };

@@ -2,11 +2,13 @@
 
 export type PaymentMethod = 'credit_card' | 'bank_transfer' | 'qris' | 'gopay';
 export type VaBank = 'bca' | 'bni' | 'bri';
-export type TransactionStatus = 'pending' | 'capture' | 'settlement' | 'deny' | 'cancel' | 'expire';
+/** `refund` and `partial_refund` are reached only through the refund API, never the test controls. */
+export type TransactionStatus = 'pending' | 'capture' | 'settlement' | 'deny' | 'cancel' | 'expire' | 'refund' | 'partial_refund';
 export type FraudStatus = 'accept' | 'challenge' | 'deny';
 
 export const paymentMethods: readonly PaymentMethod[] = ['credit_card', 'bank_transfer', 'qris', 'gopay'];
 export const vaBanks: readonly VaBank[] = ['bca', 'bni', 'bri'];
+/** What the test controls may move a transaction to. */
 export const transactionStatuses: readonly TransactionStatus[] = ['pending', 'capture', 'settlement', 'deny', 'cancel', 'expire'];
 export const fraudStatuses: readonly FraudStatus[] = ['accept', 'challenge', 'deny'];
 
@@ -36,6 +38,15 @@ export interface CardDetails {
   savedTokenExpiresAt?: Date;
 }
 
+/** One refund made through `POST /v2/{id}/refund`; `key` is the merchant's `refund_key` (or one we made). */
+export interface Refund {
+  chargebackId: number;
+  key: string;
+  amount: number;
+  reason: string;
+  at: Date;
+}
+
 /** Exists once a payment method was chosen (before that Midtrans answers 404 for the order). */
 export interface Payment {
   method: PaymentMethod;
@@ -46,6 +57,8 @@ export interface Payment {
   current: StatusSnapshot;
   /** Every status, oldest first, including `current`. */
   history: StatusSnapshot[];
+  /** Refunds, oldest first; their sum never exceeds the gross amount. */
+  refunds: Refund[];
 }
 
 export interface Transaction {

@@ -61,8 +61,49 @@ export interface TransactionState {
   savedTokenId?: string;
   /** The card's last four digits (from the gateway's masked number), when paid by card. */
   cardLast4?: string;
+  /** The card's brand, from the masked number's first digits (4 Visa, 5/2 Mastercard, 35 JCB, 34/37 Amex). */
+  cardBrand?: 'visa' | 'mastercard' | 'jcb' | 'amex';
   /** How to pay, when the gateway said (a pending bank transfer's VA number, …). */
   instructions?: PaymentInstructions;
+  /**
+   * Money given back, when the gateway says the transaction was refunded (Midtrans `refund`,
+   * `partial_refund`): its total, and each refund it listed. Read tolerantly — the gateway
+   * does not always list them — so callers keep their own record of what they asked for.
+   */
+  refunds?: GatewayRefunds;
+}
+
+export interface GatewayRefund {
+  /** The merchant's idempotency key (ours, or one the gateway made for a refund asked for elsewhere). */
+  key: string;
+  /** Integer rupiah. */
+  amount: number;
+  at?: Date;
+  reason?: string;
+}
+
+export interface GatewayRefunds {
+  /** The sum refunded so far, when the gateway said (or could be summed from `list`). */
+  total?: number;
+  list: GatewayRefund[];
+}
+
+export interface RefundRequest {
+  orderId: string;
+  /** Our idempotency key: the same key again is the same refund, never a second one. */
+  refundKey: string;
+  /** Integer rupiah, > 0, at most what is left to refund. */
+  amount: number;
+  reason: string;
+}
+
+/** The gateway accepted the refund: the money is on its way back. */
+export interface RefundResult {
+  refundKey: string;
+  /** What the gateway says it refunded under this key (for a repeated key: the first request's amount). */
+  amount: number;
+  /** The transaction's status word afterwards (`refund`, `partial_refund`). */
+  gatewayStatus: string;
 }
 
 /**
@@ -106,6 +147,15 @@ export interface PaymentGateway {
    * it resolves with status `failed`; protocol errors (e.g. unknown or expired token) throw.
    */
   chargeSavedCard(request: ChargeSavedCardRequest): Promise<TransactionState>;
+  /** Whether the gateway's refund API can refund payments of this method (`payment_method`). */
+  canRefund(method: string | null): boolean;
+  /**
+   * Refunds all or part of a settled payment, idempotent by `refundKey`. A refusal (not
+   * settled, a method it cannot refund, more than is left) throws `gateway_rejected`; no
+   * answer throws `gateway_unavailable` — the refund may or may not have happened, and asking
+   * again with the same key settles which.
+   */
+  refund(request: RefundRequest): Promise<RefundResult>;
   /**
    * Verify an inbound notification body (signature checked in constant time).
    * Throws `GatewayError` with code `invalid_signature` or `invalid_notification`.

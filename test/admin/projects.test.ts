@@ -31,6 +31,7 @@ const PROJECT_KEYS = [
   'previous_secret_expires_at',
   'previous_secret_last_used_at',
   'redirect_uris',
+  'renewal_reminder_days',
   'secret_last_used_at',
   'slug',
   'theme_config',

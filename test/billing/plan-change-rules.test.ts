@@ -15,7 +15,7 @@ function subscription(p: Plan | undefined, start = '2026-01-01T00:00:00Z', end =
   return {
     id: 'sub_1', project_id: 'prj_1', end_user_id: 'eu_1', plan_id: p?.id ?? null, status,
     current_period_start: p ? at(start) : null, current_period_end: p ? at(end) : null, scheduled_plan_id: null,
-    cancel_at_period_end: false, cancel_reason: null, canceled_at: null, grace_ends_at: null, saved_card_token: null, saved_card_last4: null, version: 1,
+    cancel_at_period_end: false, cancel_reason: null, canceled_at: null, grace_ends_at: null, saved_card_token: null, saved_card_last4: null, renewal_reminded_for: null, version: 1,
     created_at: at(start), updated_at: at(start),
   };
 }

@@ -228,6 +228,16 @@ describe('roles, checked on the server', () => {
     const on = await submit(c, page, page, { ...settings, email_types: allOn, email_sender_name: '', email_reply_to: '' });
     expect(on.status).toBe(303);
     expect(await row()).toMatchObject({ email_sender_name: null, email_reply_to: null, email_disabled_types: [] });
+
+    // The renewal reminder's days: the form shows the project's, refuses more than 7 next to the field, saves and audits 0–7.
+    expect((await c.get(page)).text).toMatch(/<input type="number" id="renewal_reminder_days" name="renewal_reminder_days" aria-describedby="renewal_reminder_days-hint" min="0" max="7" value="3">/);
+    const tooMany = await submit(c, page, page, { ...settings, email_types: allOn, renewal_reminder_days: '10' });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.text).toMatch(/<span class="field-error" id="renewal_reminder_days-error">renewal_reminder_days must be &lt;= 7/);
+    expect((await submit(c, page, page, { ...settings, email_types: allOn, renewal_reminder_days: '5' })).status).toBe(303);
+    expect(await row()).toMatchObject({ renewal_reminder_days: 5 });
+    const reminded = await t.database.db.selectFrom('audit_log').selectAll().where('project_id', '=', project.id).where('action', '=', 'project.updated').execute();
+    expect(reminded.at(-1)!.data).toMatchObject({ changes: { renewal_reminder_days: { old: 3, new: 5 } } });
   });
 
   it('turns the hosted login page on and renames its address; a taken or malformed name is shown next to its field', async () => {

@@ -9,6 +9,7 @@ import { queueEmail } from '../../src/modules/email/queue-email.ts';
 import { renderCancellationScheduled } from '../../src/modules/email/templates/cancellation-scheduled.ts';
 import type { EmailBase, RenderedEmail } from '../../src/modules/email/templates/layout.ts';
 import { renderPastDue } from '../../src/modules/email/templates/past-due.ts';
+import { renderRenewalReminder } from '../../src/modules/email/templates/renewal-reminder.ts';
 import { renderPaymentFailed } from '../../src/modules/email/templates/payment-failed.ts';
 import { renderPlanChanged } from '../../src/modules/email/templates/plan-changed.ts';
 import { renderSubscriptionEnded } from '../../src/modules/email/templates/subscription-ended.ts';
@@ -19,7 +20,7 @@ import type { TestProject } from '../support/factories.ts';
 import { startEmailLook, type EmailLook } from './support/look.ts';
 
 /**
- * The subscription emails (payment failed, past due, ended, cancellation scheduled, plan
+ * The subscription emails (payment failed, renewal reminder, past due, ended, cancellation scheduled, plan
  * changed) as a customer's mail client renders them: every template and wording, in both
  * languages, at desktop and phone widths, in the project's colours; no horizontal
  * scrolling, no accessibility violations, nothing fetched from anywhere, every value
@@ -60,6 +61,21 @@ const EMAILS: Array<{ name: string; heading: Record<Locale, string>; render: (ba
     name: 'payment-failed-renewal',
     heading: { en: 'Your payment did not go through', id: 'Pembayaran Anda tidak berhasil' },
     render: (b) => renderPaymentFailed({ ...b, planName: 'Pro', amount: 150_000, currency: 'IDR', outcome: 'failed', method: 'credit_card', orderId: 'pay_Zr4Lk0PqW2sX9vB7nM3cHd', next: { pastDueUntil: graceEnd } }),
+  },
+  {
+    name: 'renewal-reminder',
+    heading: { en: 'Your renewal is ready to pay', id: 'Perpanjangan Anda siap dibayar' },
+    render: (b) =>
+      renderRenewalReminder({
+        ...b,
+        planName: 'Pro',
+        amount: 150_000,
+        currency: 'IDR',
+        periodEnds: periodEnd,
+        renewalEnds: new Date('2026-03-15T03:00:00Z'),
+        graceEnds: graceEnd,
+        pay: { url: 'https://billing.example/portal?session=abc&flow=pay%3Apay_1', until: graceEnd },
+      }),
   },
   {
     name: 'past-due',

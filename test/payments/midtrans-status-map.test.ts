@@ -18,7 +18,7 @@ describe('mapTransactionStatus — every row of the reference table', () => {
     ['failure', undefined, 'failed'],
     ['expire', undefined, 'expired'],
     ['refund', undefined, 'refunded'],
-    ['partial_refund', undefined, 'refunded'],
+    ['partial_refund', undefined, 'paid'],
     ['authorize', undefined, 'pending'],
   ];
 

@@ -24,7 +24,7 @@ afterAll(() => t.close());
 const EVENT_KEYS = ['created_at', 'data', 'id', 'source', 'type'];
 const PAYMENT_KEYS = [
   'amount', 'created_at', 'currency', 'description', 'end_user_id', 'id', 'method', 'order_id', 'paid_at', 'plan_code', 'plan_id',
-  'purpose', 'refund_due', 'status', 'subscription_id',
+  'purpose', 'refund_due', 'refunded_amount', 'status', 'subscription_id',
 ];
 
 async function events(project: TestProject, query = '') {

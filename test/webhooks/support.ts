@@ -29,7 +29,9 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(options: { replies?: Reply[]; fallback?: Reply; delayMs?: number } = {}): Promise<Receiver> {
+export async function startReceiver(
+  options: { replies?: Reply[]; fallback?: Reply; delayMs?: number; /** What to answer with (default "ok" / "nope"). */ replyBody?: (status: number) => string } = {},
+): Promise<Receiver> {
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   const receiver: Receiver = {
@@ -60,7 +62,7 @@ export async function startReceiver(options: { replies?: Reply[]; fallback?: Rep
         hanging.add(res);
         return;
       }
-      const answer = () => res.writeHead(reply, { 'content-type': 'text/plain' }).end(reply < 300 ? 'ok' : 'nope');
+      const answer = () => res.writeHead(reply, { 'content-type': 'text/plain' }).end(options.replyBody ? options.replyBody(reply) : reply < 300 ? 'ok' : 'nope');
       if (options.delayMs) setTimeout(answer, options.delayMs);
       else answer();
     });

@@ -10,9 +10,13 @@ import { DASHBOARD_PREFIX } from './prefix.ts';
 import { accountRoutes } from './routes/account.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { brandingRoutes } from './routes/branding.routes.ts';
+import { eventRoutes } from './routes/events.routes.ts';
+import { customerRoutes } from './routes/customers.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
+import { paymentRoutes } from './routes/payments.routes.ts';
 import { planRoutes } from './routes/plans.routes.ts';
 import { projectRoutes } from './routes/projects.routes.ts';
+import { webhookRoutes } from './routes/webhooks.routes.ts';
 
 export { DASHBOARD_PREFIX };
 
@@ -36,6 +40,10 @@ export function dashboardPlugin(deps: Deps): FastifyPluginAsyncTypebox {
     await app.register(brandingRoutes(deps));
     await app.register(memberRoutes(deps));
     await app.register(planRoutes(deps));
+    await app.register(paymentRoutes(deps));
+    await app.register(customerRoutes(deps));
+    await app.register(webhookRoutes(deps));
+    await app.register(eventRoutes(deps));
     await app.register(accountRoutes(deps));
   };
 }

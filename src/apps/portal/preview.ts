@@ -76,6 +76,7 @@ export function renderPreviewPage(input: PreviewInput): SafeHtml {
     grace_ends_at: null,
     saved_card_token: null,
     saved_card_last4: null,
+    renewal_reminded_for: null,
     version: 1,
     created_at: periodStart,
     updated_at: periodStart,
@@ -110,6 +111,8 @@ export function renderPreviewPage(input: PreviewInput): SafeHtml {
     refund_due_reason: null,
     refund_due_at: null,
     refunded_amount: 0,
+    card_brand: null,
+    card_last4: null,
     checkout_attempts: 1,
     checkout_retry_at: null,
     created_at: periodStart,
@@ -139,7 +142,7 @@ export function renderPreviewPage(input: PreviewInput): SafeHtml {
     case 'plans':
       return plansPage({ chrome: chrome('plans'), now: input.now, account, csrf: 'preview', actionId: () => 'preview' });
     case 'payment':
-      return paymentPage({ chrome: chrome('payments'), now: input.now, payment, plansById: account.plansById, currentPlanId: current.id, csrf: 'preview', actionId: 'preview' });
+      return paymentPage({ chrome: chrome('payments'), now: input.now, payment, plansById: account.plansById, currentPlanId: current.id, renewalDue: false, csrf: 'preview', actionId: 'preview' });
     case 'login':
       // The hosted login page wears the same theme: shown without a session, as a customer arrives.
       return emailPage({ chrome: { ...chrome(), session: undefined }, slug: 'preview', flow: undefined });

@@ -16,6 +16,11 @@ import * as m0014 from './0014_mint_fast_path.ts';
 import * as m0015 from './0015_customer_email.ts';
 import * as m0016 from './0016_hosted_login.ts';
 import * as m0017 from './0017_refunds.ts';
+import * as m0018 from './0018_payments_list.ts';
+import * as m0019 from './0019_customer_list.ts';
+import * as m0020 from './0020_webhook_dashboard.ts';
+import * as m0021 from './0021_business_overview.ts';
+import * as m0022 from './0022_renewal_reminders.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -39,6 +44,11 @@ const migrations: Record<string, Migration> = {
   '0015_customer_email': m0015,
   '0016_hosted_login': m0016,
   '0017_refunds': m0017,
+  '0018_payments_list': m0018,
+  '0019_customer_list': m0019,
+  '0020_webhook_dashboard': m0020,
+  '0021_business_overview': m0021,
+  '0022_renewal_reminders': m0022,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -54,6 +54,7 @@ function describeTransaction(transaction: Transaction) {
           va: payment.va ?? null,
           masked_card: payment.card?.maskedCard ?? null,
           saved_token_id: payment.card?.savedTokenId ?? null,
+          refunds: payment.refunds.map((refund) => ({ refund_key: refund.key, amount: refund.amount, reason: refund.reason, at: refund.at.toISOString() })),
           history: payment.history.map((snapshot) => ({
             transaction_status: snapshot.transactionStatus,
             fraud_status: snapshot.fraudStatus,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { coreUnauthorizedBody, hasServerKey } from '../auth.ts';
 import { parseChargeRequest } from '../charge-request.ts';
 import { notificationUrlsFor } from '../notification-urls.ts';
+import { parseRefundRequest } from '../refunds.ts';
 import type { TransactionStatus } from '../types.ts';
 import type { RouteDeps } from './deps.ts';
 
@@ -47,6 +48,18 @@ export function registerCoreApiRoutes(app: FastifyInstance, deps: RouteDeps): vo
       const result = engine.transition(transaction, { transactionStatus: action }, { notify: true });
       if (!result.ok) return reply.code(412).send(cannotModifyBody);
       return reply.send(engine.answerBody(transaction, result.payment, rule.statusCode, rule.message));
+    });
+  }
+
+  // Refund, and Direct Refund (straight to the provider; the same rules here, and it changes the status at once).
+  for (const path of ['/v2/:id/refund', '/v2/:id/refund/online/direct']) {
+    app.post<{ Params: { id: string } }>(path, async (request, reply) => {
+      const transaction = engine.store.findByOrderOrTransactionId(request.params.id);
+      if (!transaction?.payment) return reply.code(404).send(notFoundBody);
+      const parsed = parseRefundRequest(request.body);
+      if (!parsed.ok) return reply.code(parsed.refusal.httpStatus).send(parsed.refusal.body);
+      const answer = engine.refund(transaction, parsed.request);
+      return reply.code(answer.httpStatus).send(answer.body);
     });
   }
 

@@ -142,3 +142,16 @@ export async function purgeEmailBodies(db: Db, before: Date, now: Date, limit: n
   `.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
+
+/** One customer's email, newest first (the dashboard's customer page): status and timing, never bodies. */
+export function listEmailsOfEndUser(db: Db, projectId: string, endUserId: string, limit: number) {
+  return db
+    .selectFrom('email_outbox')
+    .select(['id', 'type', 'to_address', 'subject', 'status', 'attempts', 'last_error', 'next_attempt_at', 'created_at', 'sent_at'])
+    .where('end_user_id', '=', endUserId)
+    .where('project_id', '=', projectId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

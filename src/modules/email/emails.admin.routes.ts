@@ -11,6 +11,7 @@ const TYPE_MEANINGS: Record<(typeof ALL_EMAIL_TYPES)[number], string> = {
   payment_receipt: 'a payment succeeded',
   payment_instructions: 'how to pay a pending bank transfer, bill, store or QR payment',
   payment_failed: 'a payment failed or expired at the gateway',
+  renewal_reminder: 'a customer without a saved card: their renewal, N days (`renewal_reminder_days`) before the period ends, with a "Pay now" sign-in link',
   past_due: 'a renewal is unpaid at period end: until when the subscription stays usable, and how to pay',
   subscription_ended: 'the subscription ended: a scheduled cancellation took effect, or the grace period ran out unpaid',
   cancellation_scheduled: 'a cancellation at period end was scheduled',

@@ -5,6 +5,7 @@ import { renderCancellationScheduled } from './templates/cancellation-scheduled.
 import type { EmailBase, RenderedEmail } from './templates/layout.ts';
 import { renderPastDue } from './templates/past-due.ts';
 import { renderPlanChanged } from './templates/plan-changed.ts';
+import { renderRenewalReminder } from './templates/renewal-reminder.ts';
 import { renderSubscriptionEnded } from './templates/subscription-ended.ts';
 
 /**
@@ -17,6 +18,22 @@ import { renderSubscriptionEnded } from './templates/subscription-ended.ts';
  */
 
 const at = (d: Date) => d.toISOString();
+
+/**
+ * The renewal of a customer who pays each period themselves, opened ahead of the period end
+ * (renewal-reminders.ts): what it costs, when the period ends, and "Pay now", which signs them
+ * in and opens it while its page lives. Cause: the subscription and the period end.
+ */
+export async function queueRenewalReminder(trx: Db, deps: EmailDeps, sub: Subscription, renewal: Payment, graceEnds: Date, now: Date): Promise<void> {
+  const periodEnds = renewal.period_start;
+  if (!periodEnds || !renewal.period_end || periodEnds <= now) return;
+  await queueAboutSubscription(trx, deps, sub, 'renewal_reminder', `${sub.id}:${at(periodEnds)}`, now, async (base) => {
+    const plan = await planText(trx, sub.project_id, renewal.plan_id, base.locale);
+    if (!plan) return undefined;
+    const pay = await signInButton(trx, deps, { projectId: sub.project_id, endUserId: sub.end_user_id, locale: base.locale, flow: `pay:${renewal.id}`, until: renewal.expires_at, now });
+    return renderRenewalReminder({ ...base, planName: plan.name, amount: renewal.amount, currency: renewal.currency, periodEnds, renewalEnds: renewal.period_end!, graceEnds, pay });
+  });
+}
 
 /**
  * The period ended with its renewal unpaid and the subscription is past due: until when it

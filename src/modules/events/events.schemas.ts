@@ -36,7 +36,7 @@ export const PublicPayment = Type.Object({
   description: Type.String(),
   amount: Type.Integer({ description: 'Whole rupiah.' }),
   currency: Type.String(),
-  status: Type.String({ description: 'pending, paid, failed, expired or refunded' }),
+  status: Type.String({ description: 'pending, paid, failed, expired or refunded (refunded in full; a partly refunded payment stays paid, see refunded_amount)' }),
   method: Nullable(Type.String({ description: 'Midtrans payment_type, e.g. credit_card, bank_transfer, qris, gopay' })),
   created_at: DateTime,
   paid_at: Nullable(DateTime),
@@ -52,7 +52,19 @@ export const PublicPayment = Type.Object({
       { description: 'Set when the gateway took money that bought nothing: the payment is paid, applied nothing, and should be refunded.' },
     ),
   ),
+  refunded_amount: Type.Integer({ description: 'Whole rupiah refunded so far (0 when nothing was); equals amount when status is refunded.' }),
 });
+
+export const PublicRefund = Type.Object(
+  {
+    id: Type.String(),
+    amount: Type.Integer({ description: 'Whole rupiah given back by this refund.' }),
+    channel: Type.String({ description: 'midtrans (through Midtrans\' refund API) or outside (the merchant gave it back another way, e.g. a bank transfer, and recorded it)' }),
+    reason: Type.Union([Type.String(), Type.Null()]),
+    created_at: DateTime,
+  },
+  { description: 'payment.refunded only: the refund this event announces.' },
+);
 
 export const PublicPortalSession = Type.Object({
   id: Type.String(),
@@ -106,6 +118,7 @@ export const PublicEventSchema = Type.Object(
         payment_id: Type.Optional(Type.String({ description: 'The payment that caused a subscription change (or, for past_due, the renewal payment to be paid).' })),
         reason: Type.Optional(Type.String({ description: 'Why Langgan made the change, e.g. `renewal_unpaid` when grace ran out.' })),
         payment: Type.Optional(PublicPayment),
+        refund: Type.Optional(PublicRefund),
         portal_session: Type.Optional(PublicPortalSession),
       },
       { additionalProperties: true },

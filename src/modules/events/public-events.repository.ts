@@ -61,3 +61,34 @@ export async function findPublishedSeq(db: Db, projectId: string, eventId: strin
     .executeTakeFirst();
   return row?.published_seq ?? undefined;
 }
+
+export type LoggedEvent = Pick<Event, 'id' | 'type' | 'created_at' | 'payload' | 'end_user_external_id'> & { published_seq: number };
+
+/**
+ * A project's published public events, newest first, optionally of one type and/or about
+ * one customer (the integrator's end_user_id), before publication position `beforeSeq`.
+ * Each filter reads an index ending in `published_seq` (migrations 0003, 0008, 0020).
+ */
+export async function listEventLog(
+  db: Db,
+  q: { projectId: string; type?: string | undefined; endUserId?: string | undefined; beforeSeq?: number | undefined; limit: number },
+): Promise<LoggedEvent[]> {
+  let query = db
+    .selectFrom('events')
+    .select(['id', 'type', 'created_at', 'payload', 'end_user_external_id', 'published_seq'])
+    .where('project_id', '=', q.projectId)
+    .where('published_seq', 'is not', null)
+    .where('payload', 'is not', null);
+  if (q.type) query = query.where('type', '=', q.type);
+  if (q.endUserId) query = query.where('end_user_external_id', '=', q.endUserId);
+  if (q.beforeSeq !== undefined) query = query.where('published_seq', '<', q.beforeSeq);
+  const rows = await query.orderBy('published_seq', 'desc').limit(q.limit).execute();
+  return rows.map((r) => ({ ...r, published_seq: Number(r.published_seq) }));
+}
+
+/** Internal end user ids of the project's customers, by the integrator's own ids (for links). */
+export async function findEndUsersByExternalId(db: Db, projectId: string, externalIds: string[]): Promise<Map<string, string>> {
+  if (externalIds.length === 0) return new Map();
+  const rows = await db.selectFrom('end_users').select(['id', 'external_id']).where('project_id', '=', projectId).where('external_id', 'in', externalIds).execute();
+  return new Map(rows.map((r) => [r.external_id, r.id]));
+}

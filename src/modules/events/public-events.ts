@@ -18,6 +18,7 @@ export const PUBLIC_EVENT_TYPES = [
   'payment.succeeded',
   'payment.failed',
   'payment.refund_due',
+  'payment.refunded',
   'portal_session.created',
 ] as const;
 export type PublicEventType = (typeof PUBLIC_EVENT_TYPES)[number];
@@ -53,6 +54,8 @@ export interface PublicPaymentObject {
   paid_at: string | null;
   /** Set when the gateway took money that bought nothing (see docs/billing.md): give it back. */
   refund_due: { reason: string; flagged_at: string } | null;
+  /** Whole rupiah given back so far (status `refunded` once it is the whole amount). */
+  refunded_amount: number;
 }
 
 /** Extra facts of subscription events that are safe and stable to publish. */
@@ -114,7 +117,10 @@ function presentData(e: Event, l: Lookups): Record<string, unknown> | undefined 
   if (e.type.startsWith('subscription.')) return presentSubscriptionEvent(e, l);
   if (e.type.startsWith('payment.')) {
     const payment = l.payments.get(e.subject_id);
-    return payment ? { payment: presentPaymentAtEvent(payment, e, l) } : undefined;
+    if (!payment) return undefined;
+    const data: Record<string, unknown> = { payment: presentPaymentAtEvent(payment, e, l) };
+    if (e.type === 'payment.refunded') data.refund = presentRefund(e);
+    return data;
   }
   if (e.type === 'portal_session.created') {
     const s = (e.data.portal_session ?? {}) as Snapshot;
@@ -187,23 +193,38 @@ function codeOf(planId: unknown, l: Pick<Lookups, 'planCodes'>): string | null {
   return typeof planId === 'string' ? (l.planCodes.get(planId) ?? null) : null;
 }
 
-/** A payment as its event saw it: the status the event announced, not whatever came later. */
+/**
+ * A payment as its event saw it: the status the event announced, not whatever came later.
+ * A refund event says what was refunded by then; earlier events, nothing (refunds come after).
+ */
 function presentPaymentAtEvent(p: Payment, e: Event, l: Lookups): PublicPaymentObject {
-  const status = e.type === 'payment.succeeded' || e.type === 'payment.refund_due' ? 'paid' : e.type === 'payment.failed' ? 'failed' : p.status;
+  const refunded = e.type === 'payment.refunded';
+  const status =
+    e.type === 'payment.succeeded' || e.type === 'payment.refund_due' ? 'paid'
+      : e.type === 'payment.failed' ? 'failed'
+        : refunded && typeof e.data.status === 'string' ? e.data.status
+          : p.status;
   const method = typeof e.data.method === 'string' ? e.data.method : p.payment_method;
   return presentPayment(p, {
     externalId: l.externalIds.get(p.end_user_id) ?? null,
     planCode: l.planCodes.get(p.plan_id) ?? null,
     status,
     method,
-    paidAt: status === 'paid' ? p.paid_at : null,
+    paidAt: status === 'paid' || status === 'refunded' ? p.paid_at : null,
+    refundedAmount: refunded && typeof e.data.refunded_amount === 'number' ? e.data.refunded_amount : 0,
   });
+}
+
+/** `payment.refunded`'s `refund`: this refund's facts, as recorded with the event. */
+function presentRefund(e: Event): Record<string, unknown> {
+  const r = (e.data.refund ?? {}) as Snapshot;
+  return { id: r.id ?? null, amount: r.amount ?? null, channel: r.channel ?? null, reason: r.reason || null, created_at: e.created_at.toISOString() };
 }
 
 /** The public payment object, shared by payment events and `GET …/payments`. */
 export function presentPayment(
   p: Payment,
-  o: { externalId: string | null; planCode: string | null; status?: string; method?: string | null; paidAt?: Date | null },
+  o: { externalId: string | null; planCode: string | null; status?: string; method?: string | null; paidAt?: Date | null; refundedAmount?: number },
 ): PublicPaymentObject {
   return {
     id: p.id,
@@ -221,6 +242,7 @@ export function presentPayment(
     created_at: p.created_at.toISOString(),
     paid_at: (o.paidAt !== undefined ? o.paidAt : p.paid_at)?.toISOString() ?? null,
     refund_due: p.refund_due_reason && p.refund_due_at ? { reason: p.refund_due_reason, flagged_at: p.refund_due_at.toISOString() } : null,
+    refunded_amount: o.refundedAmount ?? p.refunded_amount,
   };
 }
 

@@ -5,6 +5,7 @@ import { GatewayError, type TransactionState } from '../../payments/gateway.ts';
 import { ABANDONED } from './payment-records.ts';
 import * as repo from './payments.repository.ts';
 import { recordGatewayState } from './payments.service.ts';
+import { findSubscriptionOfEndUser } from '../subscriptions/subscriptions.repository.ts';
 
 export { ABANDONED };
 
@@ -24,13 +25,14 @@ export type AbandonOutcome =
  * payment the gateway has never seen (the customer never chose a method on the Snap page)
  * is marked expired directly; should its page still be paid before the link lapses, the
  * settlement is recorded and flagged for refund (payments.service.ts), never applied.
- * A renewal is money owed, not a choice: it cannot be abandoned.
+ * A renewal is money owed, not a choice: it cannot be abandoned — once due. One opened ahead of
+ * the period end (a renewal reminder's) can: the period end then opens a fresh one.
  */
 export async function abandonPayment(deps: Deps, owner: { projectId: string; endUserId: string }, paymentId: string): Promise<{ outcome: AbandonOutcome; payment: Payment }> {
   const payment = await repo.findPaymentOfEndUser(deps.db, owner, { id: paymentId });
   if (!payment) throw new AppError('payment_not_found', `No payment ${paymentId}`);
   if (payment.status !== 'pending') return { outcome: 'closed', payment };
-  if (payment.purpose === 'renewal') {
+  if (payment.purpose === 'renewal' && (await findSubscriptionOfEndUser(deps.db, owner.projectId, owner.endUserId))?.status !== 'active') {
     throw new AppError('plan_change_not_allowed', 'A renewal payment keeps the subscription going; it cannot be abandoned', { reason: 'renewal_due' });
   }
 

@@ -4,9 +4,11 @@ import { newId } from '../../lib/ids.ts';
 import type { CheckoutItem } from '../../payments/gateway.ts';
 import { recordEvent } from '../events/events.repository.ts';
 import * as repo from './payments.repository.ts';
+import * as refunds from './refunds.repository.ts';
+import type { PaymentRefund } from './refunds.repository.ts';
 
 /**
- * The one place payments are created, closed, replaced and flagged — each together with
+ * The one place payments are created, closed, replaced, flagged and refunded — each together with
  * its event, in the caller's transaction (the outbox rule: a state change and its event
  * commit together). Plan changes, renewals, reconciliation and the webhook all go through
  * here, so no path can forget the event.
@@ -161,4 +163,40 @@ export async function flagRefundDue(
     now,
   });
   return flagged;
+}
+
+/**
+ * Money given back on a paid payment — asked for by `refunds.ts`, or reported by the gateway
+ * (`reconcile-refunds.ts`): the refund is marked succeeded, the payment's `refunded_amount`
+ * grows (`refunded` once it is the whole amount), and `payment.refunded` is written with
+ * the refund's facts. The caller holds the payment's row lock. Returns undefined when this
+ * refund was already recorded (whoever got there first counted it; nobody counts it twice).
+ */
+export async function recordRefundSucceeded(
+  trx: Db,
+  payment: Payment,
+  refund: PaymentRefund,
+  c: { source: EventSource; gatewayStatus?: string; now: Date },
+): Promise<Payment | undefined> {
+  const done = await refunds.markRefundSucceeded(trx, refund.id, c.now);
+  if (!done) return undefined;
+  const updated = await refunds.addRefundedAmount(trx, payment.id, done.amount, c.gatewayStatus, c.now);
+  await recordEvent(trx, {
+    projectId: payment.project_id,
+    type: 'payment.refunded',
+    subjectId: payment.id,
+    source: c.source,
+    data: {
+      order_id: payment.order_id,
+      amount: payment.amount,
+      currency: payment.currency,
+      status: updated.status,
+      refunded_amount: updated.refunded_amount,
+      refund: { id: done.id, amount: done.amount, channel: done.channel, reason: done.reason },
+      gateway_status: c.gatewayStatus,
+      method: payment.payment_method,
+    },
+    now: c.now,
+  });
+  return updated;
 }

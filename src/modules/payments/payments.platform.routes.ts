@@ -37,6 +37,7 @@ export const PAYMENT_EXAMPLE = {
   created_at: '2026-11-24T01:00:00.000Z',
   paid_at: '2026-11-24T01:04:10.000Z',
   refund_due: null,
+  refunded_amount: 0,
 };
 
 const PaymentListResponse = Type.Object(

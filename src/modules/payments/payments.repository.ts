@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import type { PaymentInstructions } from '../../payments/gateway.ts';
-import type { NewPayment, Payment, PaymentStatusColumn, RefundDueReason } from '../../db/types.ts';
+import type { CardBrand, NewPayment, Payment, PaymentStatusColumn, RefundDueReason } from '../../db/types.ts';
 
 export async function insertPayment(db: Db, row: NewPayment): Promise<Payment> {
   return db.insertInto('payments').values(row).returningAll().executeTakeFirstOrThrow();
@@ -12,6 +12,20 @@ export function findOpenPayment(db: Db, subscriptionId: string): Promise<Payment
     .selectAll()
     .where('subscription_id', '=', subscriptionId)
     .where('status', '=', 'pending')
+    .executeTakeFirst();
+}
+
+/** A renewal paid ahead for the period starting at `periodStart` (applied, not flagged for refund). */
+export function findPaidRenewal(db: Db, subscriptionId: string, periodStart: Date): Promise<Payment | undefined> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('subscription_id', '=', subscriptionId)
+    .where('purpose', '=', 'renewal')
+    .where('status', '=', 'paid')
+    .where('period_start', '=', periodStart)
+    .where('refund_due_reason', 'is', null)
+    .orderBy('paid_at')
     .executeTakeFirst();
 }
 
@@ -144,6 +158,7 @@ export interface PaymentProgress {
   instructions?: PaymentInstructions | null;
   paidAt?: Date | null;
   failureReason?: string | null;
+  card?: { brand: CardBrand | null; last4: string };
 }
 
 export async function updatePaymentProgress(db: Db, id: string, p: PaymentProgress, now: Date): Promise<Payment> {
@@ -157,6 +172,7 @@ export async function updatePaymentProgress(db: Db, id: string, p: PaymentProgre
       ...(p.instructions !== undefined && { payment_instructions: p.instructions === null ? null : JSON.stringify(p.instructions) }),
       ...(p.paidAt !== undefined && { paid_at: p.paidAt }),
       ...(p.failureReason !== undefined && { failure_reason: p.failureReason }),
+      ...(p.card && { card_brand: p.card.brand, card_last4: p.card.last4 }),
       updated_at: now,
     })
     .where('id', '=', id)

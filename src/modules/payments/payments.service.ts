@@ -8,6 +8,7 @@ import { recordEvent } from '../events/events.repository.ts';
 import { applyPaidPayment, reasonNotToApply } from '../subscriptions/apply-payment.ts';
 import { lockSubscription, rememberSavedCard } from '../subscriptions/subscriptions.repository.ts';
 import { createPendingPayment, flagRefundDue, termsOf } from './payment-records.ts';
+import { reconcileGatewayRefunds } from './reconcile-refunds.ts';
 import * as repo from './payments.repository.ts';
 
 export type RecordOutcome = 'applied' | 'unchanged' | 'unknown_order' | 'mismatch';
@@ -28,10 +29,13 @@ const EVENT_OF_STATUS = { paid: 'payment.succeeded', failed: 'payment.failed', e
  * An applied payment queues its receipt email in the same commit (and, when it changed the
  * plan, the plan-changed email); a pending one that gets its bank transfer (or bill, store,
  * QR) details queues the email saying how to pay; a failed or expired one, the email saying
- * so and what happens next (payment-emails.ts says when not).
+ * so and what happens next (payment-emails.ts says when not). A `refund` / `partial_refund`
+ * completes our refunds it reports, or records the ones made at the gateway without us
+ * (`reconcile-refunds.ts`); the payment's status follows its refunded amount.
  */
-export async function recordGatewayState(deps: Deps, state: TransactionState): Promise<{ outcome: RecordOutcome; payment?: Payment }> {
+export async function recordGatewayState(deps: Deps, reported: TransactionState): Promise<{ outcome: RecordOutcome; payment?: Payment }> {
   const now = deps.clock.now();
+  let state = reported;
   return deps.db.transaction().execute(async (trx) => {
     const known = await repo.findPaymentByOrderId(trx, state.orderId);
     if (!known) return { outcome: 'unknown_order' as const };
@@ -41,6 +45,14 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
     if (state.grossAmount !== payment.amount || state.currency !== payment.currency) {
       return { outcome: 'mismatch' as const, payment };
     }
+    if (state.refunds && (payment.status === 'paid' || payment.status === 'refunded')) {
+      // Money given back: our refunds are brought in line with the gateway's (each counted once).
+      const after = await reconcileGatewayRefunds(trx, deps.logger, payment, state.refunds, state.gatewayStatus, now);
+      return after ? { outcome: 'applied' as const, payment: after } : { outcome: 'unchanged' as const, payment };
+    }
+    // A refund reported for a payment we never saw settle: the settlement is recorded first
+    // (below, as any settlement), then the refunds.
+    if (state.refunds) state = { ...state, status: 'paid' };
     const method = state.paymentType;
     const instructions = state.instructions;
     if (!isForwardTransition(payment.status, state.status)) {
@@ -71,6 +83,7 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
         paymentMethod: method ?? payment.payment_method,
         ...(instructions && { instructions }),
         ...(paidAt && { paidAt }),
+        ...(state.cardLast4 && { card: { brand: state.cardBrand ?? null, last4: state.cardLast4 } }),
       },
       now,
     );
@@ -107,6 +120,7 @@ export async function recordGatewayState(deps: Deps, state: TransactionState): P
     if (state.status === 'failed' && payment.purpose === 'renewal' && sub.status === 'past_due' && sub.grace_ends_at && sub.grace_ends_at > now) {
       await createPendingPayment(trx, { ...termsOf(payment), source: 'scheduler', checkout: 'due', now });
     }
+    if (state.refunds) updated = (await reconcileGatewayRefunds(trx, deps.logger, updated, state.refunds, state.gatewayStatus, now)) ?? updated;
     return { outcome: 'applied' as const, payment: updated };
   });
 }

@@ -269,3 +269,33 @@ export async function insertPortalToken(
     })
     .execute();
 }
+
+/** A customer's portal sessions, newest first (the dashboard's customer page). */
+export function listSessionsOfEndUser(db: Db, projectId: string, endUserId: string, limit: number) {
+  return db
+    .selectFrom('portal_sessions')
+    .select(['id', 'created_at', 'expires_at', 'ended_at', 'locale'])
+    .where('project_id', '=', projectId)
+    .where('end_user_id', '=', endUserId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Ends one live session of this customer (revoked from the dashboard): its cookie stops
+ * working on the next request. False when there is no such live session.
+ */
+export async function endSessionOfEndUser(db: Db, s: { projectId: string; endUserId: string; id: string }, now: Date): Promise<boolean> {
+  const ended = await db
+    .updateTable('portal_sessions')
+    .set({ ended_at: now })
+    .where('id', '=', s.id)
+    .where('project_id', '=', s.projectId)
+    .where('end_user_id', '=', s.endUserId)
+    .where('ended_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return ended.numUpdatedRows > 0n;
+}

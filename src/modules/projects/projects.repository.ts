@@ -15,6 +15,7 @@ export interface ProjectInsert {
   defaultLocale: 'en' | 'id';
   timeZone: string;
   gracePeriodDays: number;
+  renewalReminderDays?: number;
   developmentMode: boolean;
   email: { senderName: string | null; replyTo: string | null; disabledTypes: EmailType[] };
   slug: string;
@@ -37,6 +38,7 @@ export async function insertProject(db: Db, p: ProjectInsert): Promise<Project |
       default_locale: p.defaultLocale,
       time_zone: p.timeZone,
       grace_period_days: p.gracePeriodDays,
+      ...(p.renewalReminderDays !== undefined && { renewal_reminder_days: p.renewalReminderDays }),
       development_mode: p.developmentMode,
       email_sender_name: p.email.senderName,
       email_reply_to: p.email.replyTo,
@@ -80,6 +82,7 @@ export interface ProjectChanges {
   defaultLocale?: 'en' | 'id';
   timeZone?: string;
   gracePeriodDays?: number;
+  renewalReminderDays?: number;
   developmentMode?: boolean;
   emailSenderName?: string | null;
   emailReplyTo?: string | null;
@@ -98,6 +101,7 @@ export async function updateProject(db: Db, id: string, c: ProjectChanges, now: 
       ...(c.defaultLocale !== undefined && { default_locale: c.defaultLocale }),
       ...(c.timeZone !== undefined && { time_zone: c.timeZone }),
       ...(c.gracePeriodDays !== undefined && { grace_period_days: c.gracePeriodDays }),
+      ...(c.renewalReminderDays !== undefined && { renewal_reminder_days: c.renewalReminderDays }),
       ...(c.developmentMode !== undefined && { development_mode: c.developmentMode }),
       ...(c.emailSenderName !== undefined && { email_sender_name: c.emailSenderName }),
       ...(c.emailReplyTo !== undefined && { email_reply_to: c.emailReplyTo }),

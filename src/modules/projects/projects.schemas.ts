@@ -33,7 +33,7 @@ const TimeZone = Type.String({
 });
 
 /** The email types a project can switch off. */
-export const EMAIL_TYPES = ['payment_receipt', 'payment_instructions', 'payment_failed', 'past_due', 'subscription_ended', 'cancellation_scheduled', 'plan_changed'] as const;
+export const EMAIL_TYPES = ['payment_receipt', 'payment_instructions', 'payment_failed', 'renewal_reminder', 'past_due', 'subscription_ended', 'cancellation_scheduled', 'plan_changed'] as const;
 /** …and every type Langgan sends: the hosted login page's code always goes (its switch is `hosted_login_enabled`). */
 export const ALL_EMAIL_TYPES = [...EMAIL_TYPES, 'sign_in_code'] as const;
 const EmailSenderName = Type.Union([Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\r\\n<>"]+$', errorMessage: 'must be 1–100 characters without line breaks, <, > or "' }), Type.Null()], {
@@ -55,6 +55,13 @@ export const Slug = Type.String({
   description: 'The project\'s short public name, in its hosted login page\'s URL: `/portal/login?project=<slug>`. Unique. Default: made from the name.',
   examples: ['acme-notes'],
 });
+const RenewalReminderDays = Type.Integer({
+  minimum: 0,
+  maximum: 7,
+  description:
+    'Days before a period ends that a customer who pays each period themselves (no saved card) is sent the renewal — a `renewal_reminder` email whose "Pay now" opens it — so they can pay before anything lapses. 0: none (the renewal opens at the period end). At most 7. Default 3.',
+  examples: [3],
+});
 const HostedLoginEnabled = Type.Boolean({
   description: 'Whether customers can sign in to the portal by themselves at `/portal/login?project=<slug>` with a code sent to the email your backend gave Langgan. Off by default.',
 });
@@ -68,6 +75,7 @@ export const CreateProjectBody = Type.Object(
     time_zone: Type.Optional(TimeZone),
     theme_config: Type.Optional(ThemeConfigSchema),
     grace_period_days: Type.Optional(GraceDays),
+    renewal_reminder_days: Type.Optional(RenewalReminderDays),
     development_mode: Type.Optional(
       Type.Boolean({ description: 'Allows webhooks to private addresses; for local integrations only.' }),
     ),
@@ -98,6 +106,7 @@ export const UpdateProjectBody = Type.Object(
     time_zone: Type.Optional(TimeZone),
     theme_config: Type.Optional(ThemeConfigSchema),
     grace_period_days: Type.Optional(GraceDays),
+    renewal_reminder_days: Type.Optional(RenewalReminderDays),
     development_mode: Type.Optional(Type.Boolean()),
     email_sender_name: Type.Optional(EmailSenderName),
     email_reply_to: Type.Optional(EmailReplyTo),
@@ -127,6 +136,7 @@ export const ProjectResponse = Type.Object(
     default_locale: Type.String(),
     time_zone: Type.String({ description: 'IANA time zone of dates on the project\'s dashboard pages.' }),
     grace_period_days: Type.Integer(),
+    renewal_reminder_days: Type.Integer(),
     development_mode: Type.Boolean(),
     email_sender_name: EmailSenderName,
     email_reply_to: EmailReplyTo,
@@ -165,6 +175,7 @@ function projectExample() {
     default_locale: 'en',
     time_zone: 'Asia/Jakarta',
     grace_period_days: 3,
+    renewal_reminder_days: 3,
     development_mode: false,
     email_sender_name: 'Acme Notes Billing',
     email_reply_to: 'support@myapp.com',

@@ -8,8 +8,8 @@ import { recordSubscriptionChange } from './subscription-events.ts';
  * Why a payment that just settled must not be applied to the subscription as it is now, or
  * undefined when it fits. A price that credited unused time (an upgrade, or a move to a
  * longer interval) was computed for one period and only buys something in that period; a
- * renewal buys the period after the one that is due; nothing applies to an ended subscription
- * except a fresh start.
+ * renewal buys the period after the one that is due (or, paid ahead of the period end, the
+ * one after the current period); nothing applies to an ended subscription except a fresh start.
  */
 export function reasonNotToApply(payment: Payment, sub: Subscription): RefundDueReason | undefined {
   const live = sub.status === 'active' || sub.status === 'past_due';
@@ -23,6 +23,8 @@ export function reasonNotToApply(payment: Payment, sub: Subscription): RefundDue
       if (!live) return 'plan_no_longer_applies';
       return same(payment.period_start, sub.current_period_start) && same(payment.period_end, sub.current_period_end) ? undefined : 'period_ended';
     case 'renewal':
+      // Paid ahead (a reminder's early renewal): it buys the period after this one.
+      if (sub.status === 'active') return same(payment.period_start, sub.current_period_end) ? undefined : 'plan_no_longer_applies';
       if (sub.status !== 'past_due') return 'plan_no_longer_applies';
       return payment.period_start === null || same(payment.period_start, sub.current_period_end) ? undefined : 'period_ended';
   }
@@ -34,12 +36,15 @@ export function reasonNotToApply(payment: Payment, sub: Subscription): RefundDue
  * caller locked and checked with `reasonNotToApply`:
  * - `new`: the plan from now (when we learn of the payment, on our clock), a fresh period;
  * - `upgrade`: the plan now, the current period end unchanged;
- * - `renewal`: the next period, starting where the old one ended (no drift).
+ * - `renewal`: the next period, starting where the old one ended (no drift); paid ahead of the
+ *   period end, nothing moves yet: the period end rolls over onto it (period-end.ts), and
+ *   until then its plan is the one scheduled.
  * Any scheduled downgrade or cancellation is superseded by what the customer just paid for.
  */
 export async function applyPaidPayment(trx: Db, payment: Payment, before: Subscription, now: Date): Promise<Subscription> {
   const plan = await repo.findPlan(trx, payment.project_id, payment.plan_id);
   if (!plan) throw new Error(`payment ${payment.id} points at a missing plan`);
+  if (payment.purpose === 'renewal' && before.status === 'active') return paidAhead(trx, payment, before, now);
 
   const cleared = {
     status: 'active' as const,
@@ -72,5 +77,25 @@ export async function applyPaidPayment(trx: Db, payment: Payment, before: Subscr
     now,
     extra: { payment_id: payment.id },
   });
+  return after;
+}
+
+/**
+ * A renewal paid before its period end: a cancellation or another scheduled plan gives way
+ * to what was paid for (the renewal's plan is scheduled when it differs from the current one),
+ * and `subscription.updated` says so; with nothing to change, no event (the payment's own
+ * `payment.succeeded` is the news).
+ */
+async function paidAhead(trx: Db, payment: Payment, before: Subscription, now: Date): Promise<Subscription> {
+  const changes = {
+    cancel_at_period_end: false,
+    cancel_reason: null,
+    canceled_at: null,
+    scheduled_plan_id: payment.plan_id === before.plan_id ? null : payment.plan_id,
+  };
+  const unchanged = (Object.keys(changes) as Array<keyof typeof changes>).every((k) => before[k] === changes[k]);
+  if (unchanged) return before;
+  const after = await repo.updateSubscription(trx, before.id, changes, now);
+  await recordSubscriptionChange(trx, { before, after, source: payment.source, now, extra: { payment_id: payment.id } });
   return after;
 }

@@ -1,3 +1,4 @@
+import type { Db } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
 import type { EventSource, Subscription } from '../../db/types.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -9,7 +10,13 @@ import * as repo from './subscriptions.repository.ts';
 export interface SubscriptionActionRequest {
   projectId: string;
   endUserId: string;
-  source: Extract<EventSource, 'portal' | 'api'>;
+  /** `admin`: a dashboard user acting for the customer. */
+  source: Extract<EventSource, 'portal' | 'api' | 'admin'>;
+  /**
+   * Runs in the change's transaction, only when something changed: the dashboard writes its
+   * audit entry (who did it) there, so the change and the record of it commit together.
+   */
+  audit?: (trx: Db, after: Subscription) => Promise<void>;
 }
 
 /**
@@ -44,6 +51,7 @@ export async function cancelSubscription(deps: Deps, r: SubscriptionActionReques
     });
     // At once: a free plan ends, nothing to tell about money. At period end: what stays, and until when.
     if (!immediate) await queueCancellationScheduled(trx, deps, after, now);
+    await r.audit?.(trx, after);
     return after;
   });
 }
@@ -56,6 +64,7 @@ export async function resumeSubscription(deps: Deps, r: SubscriptionActionReques
     if (!sub.cancel_at_period_end) return sub;
     const after = await repo.updateSubscription(trx, sub.id, { cancel_at_period_end: false, cancel_reason: null, canceled_at: null }, now);
     await recordSubscriptionChange(trx, { before: sub, after, source: r.source, now });
+    await r.audit?.(trx, after);
     return after;
   });
 }
@@ -68,6 +77,7 @@ export async function withdrawScheduledChange(deps: Deps, r: SubscriptionActionR
     if (!sub.scheduled_plan_id) return sub;
     const after = await repo.updateSubscription(trx, sub.id, { scheduled_plan_id: null }, now);
     await recordSubscriptionChange(trx, { before: sub, after, source: r.source, now });
+    await r.audit?.(trx, after);
     return after;
   });
 }

@@ -18,7 +18,17 @@ export interface PlanChangeRequest {
   /** Internal end user id (`eu_…`), already authorised by the caller (portal session, API key). */
   endUserId: string;
   planId: string;
-  source: Extract<EventSource, 'portal' | 'api'>;
+  /** `admin`: a dashboard user acting for the customer (always with `only`). */
+  source: Extract<EventSource, 'portal' | 'api' | 'admin'>;
+  /**
+   * The kinds of change this caller may make; any other is refused under the subscription
+   * lock (`plan_change_not_allowed`, reason `not_allowed_here`) before anything is written.
+   * The dashboard passes `['scheduled_at_period_end']`: it may schedule a downgrade for a
+   * customer, never start a paid change (that is the customer's choice: they pay).
+   */
+  only?: readonly PlanChangeKind[];
+  /** Runs in the change's transaction when something changed without a payment: the dashboard's audit entry. */
+  audit?: (trx: Db, after: Subscription) => Promise<void>;
 }
 
 export type PlanChangeResult =
@@ -68,6 +78,12 @@ export async function changePlan(deps: Deps, r: PlanChangeRequest): Promise<Plan
   const step = await deps.db.transaction().execute(async (trx) => {
     // Serialise on the subscription row; create an `incomplete` one for a first purchase.
     let ctx = await loadContext(trx, r, true);
+    if (r.only) {
+      const kind = quotePlanChange({ ...ctx, now }).kind;
+      if (!r.only.includes(kind)) {
+        throw new AppError('plan_change_not_allowed', 'This change cannot be made here: a change that costs money now is the customer\'s choice, from their portal', { reason: 'not_allowed_here', kind });
+      }
+    }
     if (!ctx.subscription) {
       await repo.insertIncompleteSubscription(trx, { id: newId('sub'), projectId: r.projectId, endUserId: r.endUserId, now });
       ctx = await loadContext(trx, r, true);
@@ -97,6 +113,7 @@ export async function changePlan(deps: Deps, r: PlanChangeRequest): Promise<Plan
       }
       const after = await repo.updateSubscription(trx, subscription.id, { scheduled_plan_id: ctx.target.id }, now);
       await recordSubscriptionChange(trx, { before: subscription, after, source: r.source, now });
+      await r.audit?.(trx, after);
       return { type: 'done' as const, outcome: 'scheduled' as const, kind: quote.kind, subscription: after };
     }
     if (quote.kind === 'switch_now') {
@@ -116,6 +133,7 @@ export async function changePlan(deps: Deps, r: PlanChangeRequest): Promise<Plan
       );
       await recordSubscriptionChange(trx, { before: subscription, after, source: r.source, now });
       await queuePlanChanged(trx, deps, { before: subscription, after, cause: `${after.id}:v${after.version}`, effectiveAt: now, now });
+      await r.audit?.(trx, after);
       return { type: 'done' as const, outcome: 'applied' as const, kind: quote.kind, subscription: after };
     }
 

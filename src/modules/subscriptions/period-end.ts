@@ -4,16 +4,13 @@ import type { Payment, Subscription } from '../../db/types.ts';
 import { addInterval } from '../../lib/periods.ts';
 import { GatewayError } from '../../payments/gateway.ts';
 import { queuePastDue, queuePlanChanged, queueSubscriptionEnded } from '../email/subscription-emails.ts';
-import { closePayment, createPendingPayment } from '../payments/payment-records.ts';
+import { closePayment } from '../payments/payment-records.ts';
 import * as payments from '../payments/payments.repository.ts';
 import { recordGatewayState } from '../payments/payments.service.ts';
-import { collectRenewal } from './renewals.ts';
+import { collectRenewal, createRenewalPayment, graceEndsAfter, MAX_LINK_MS } from './renewals.ts';
 import { recordSubscriptionChange } from './subscription-events.ts';
 import * as repo from './subscriptions.repository.ts';
 
-const DAY_MS = 86_400_000;
-/** Snap links live at most 7 days; a renewal link lives through the grace period. */
-const MAX_LINK_MINUTES = 7 * 24 * 60;
 
 type FollowUp = { collect?: string; expireAtGateway?: string } | undefined;
 
@@ -43,7 +40,33 @@ export async function processPeriodEnds(deps: Deps, limit = 100): Promise<{ proc
 
 async function periodEnded(trx: Db, deps: Deps, sub: Subscription, now: Date): Promise<FollowUp> {
   const end = sub.current_period_end!;
-  const superseded = await supersedeOpenPayment(trx, sub, now);
+  const next = await repo.findPlan(trx, sub.project_id, sub.scheduled_plan_id ?? sub.plan_id!);
+  if (!next) throw new Error(`subscription ${sub.id} has no plan to continue on`);
+  const graceEndsAt = await graceEndsAfter(trx, sub, end);
+  // A renewal opened ahead (renewal-reminders.ts) stays the renewal when it still fits: the
+  // plan and price due now, and a page that lives as long as a fresh one would.
+  const open = await payments.findOpenPayment(trx, sub.id);
+  const linkUntil = new Date(Math.min(MAX_LINK_MS + now.getTime(), graceEndsAt.getTime()));
+  const early =
+    open && !sub.cancel_at_period_end && next.price > 0 && open.purpose === 'renewal' && open.period_start?.getTime() === end.getTime() &&
+    open.plan_id === next.id && open.amount === next.price && open.expires_at >= linkUntil
+      ? open
+      : undefined;
+  const superseded = early ? undefined : await supersedeOpenPayment(trx, sub, now);
+
+  // Paid ahead: the period rolls over onto it.
+  const paid = await payments.findPaidRenewal(trx, sub.id, end);
+  if (paid) {
+    const after = await repo.updateSubscription(
+      trx,
+      sub.id,
+      { plan_id: paid.plan_id, scheduled_plan_id: null, current_period_start: end, current_period_end: paid.period_end ?? addInterval(end, next.interval) },
+      now,
+    );
+    await recordSubscriptionChange(trx, { before: sub, after, type: 'subscription.renewed', source: 'scheduler', now, extra: { payment_id: paid.id } });
+    await queuePlanChanged(trx, deps, { before: sub, after, cause: `${sub.id}:${end.toISOString()}`, effectiveAt: end, now });
+    return superseded;
+  }
 
   if (sub.cancel_at_period_end) {
     const after = await repo.updateSubscription(
@@ -57,12 +80,9 @@ async function periodEnded(trx: Db, deps: Deps, sub: Subscription, now: Date): P
     return superseded;
   }
 
-  const next = await repo.findPlan(trx, sub.project_id, sub.scheduled_plan_id ?? sub.plan_id!);
-  if (!next) throw new Error(`subscription ${sub.id} has no plan to continue on`);
-  const periodStart = end;
-  const periodEnd = addInterval(end, next.interval);
-
   if (next.price === 0) {
+    const periodStart = end;
+    const periodEnd = addInterval(end, next.interval);
     const after = await repo.updateSubscription(
       trx,
       sub.id,
@@ -75,28 +95,9 @@ async function periodEnded(trx: Db, deps: Deps, sub: Subscription, now: Date): P
     return superseded;
   }
 
-  const graceEndsAt = new Date(end.getTime() + (await repo.gracePeriodDays(trx, sub.project_id)) * DAY_MS);
-  const linkMinutes = Math.min(MAX_LINK_MINUTES, Math.max(60, Math.ceil((graceEndsAt.getTime() - now.getTime()) / 60_000)));
-  const renewal = await createPendingPayment(trx, {
-    projectId: sub.project_id,
-    subscriptionId: sub.id,
-    endUserId: sub.end_user_id,
-    purpose: 'renewal',
-    planId: next.id,
-    description: `${next.name} renewal`,
-    amount: next.price,
-    currency: next.currency,
-    items: [{ id: `plan-${next.code}`.slice(0, 50), name: `${next.name} renewal`.slice(0, 50), price: next.price, quantity: 1 }],
-    periodStart,
-    periodEnd,
-    expiresAt: new Date(now.getTime() + linkMinutes * 60_000),
-    source: 'scheduler',
-    gateway: deps.gateway.name,
-    // A saved card is charged through the Core API under this order id; otherwise the page is
-    // due at once: this job claims and opens it right after commit (or the reconciler does).
-    checkout: sub.saved_card_token ? 'none' : 'due',
-    now,
-  });
+  // The link lives through the grace period (at least an hour, at most Snap's 7 days).
+  const expiresAt = new Date(Math.max(linkUntil.getTime(), now.getTime() + 3_600_000));
+  const renewal = early ?? (await createRenewalPayment(trx, deps, { sub, plan: next, periodStart: end, expiresAt, now }));
   const paymentId = renewal.id;
   // The plan the renewal pays for (a scheduled downgrade takes effect here) is the plan now.
   const after = await repo.updateSubscription(

@@ -1,11 +1,55 @@
 import type { Deps } from '../../deps.ts';
-import type { Payment } from '../../db/types.ts';
+import type { Db } from '../../db/database.ts';
+import type { Payment, Plan, Subscription } from '../../db/types.ts';
+import { addInterval } from '../../lib/periods.ts';
 import { GatewayError } from '../../payments/gateway.ts';
 import { queuePastDue } from '../email/subscription-emails.ts';
 import { ensureCheckout } from '../payments/checkout.ts';
+import { createPendingPayment } from '../payments/payment-records.ts';
 import * as payments from '../payments/payments.repository.ts';
 import { recordGatewayState } from '../payments/payments.service.ts';
 import * as repo from './subscriptions.repository.ts';
+
+const DAY_MS = 86_400_000;
+/** Snap links live at most 7 days; a renewal's link lives through the grace period when it can. */
+export const MAX_LINK_MS = 7 * DAY_MS;
+
+/** When the grace period after `periodEnd` ends, for the subscription's project. */
+export async function graceEndsAfter(db: Db, sub: Subscription, periodEnd: Date): Promise<Date> {
+  return new Date(periodEnd.getTime() + (await repo.gracePeriodDays(db, sub.project_id)) * DAY_MS);
+}
+
+/**
+ * The pending payment for the period that starts at `periodStart` on `plan`, in the caller's
+ * transaction: at the period end (period-end.ts) or ahead of it (renewal-reminders.ts). A
+ * saved card is charged through the Core API under its order id; otherwise its page is due at
+ * once, opened by `collectRenewal` right after commit (or by the reconciler).
+ */
+export function createRenewalPayment(
+  trx: Db,
+  deps: Deps,
+  r: { sub: Subscription; plan: Plan; periodStart: Date; expiresAt: Date; now: Date },
+): Promise<Payment> {
+  const { sub, plan } = r;
+  return createPendingPayment(trx, {
+    projectId: sub.project_id,
+    subscriptionId: sub.id,
+    endUserId: sub.end_user_id,
+    purpose: 'renewal',
+    planId: plan.id,
+    description: `${plan.name} renewal`,
+    amount: plan.price,
+    currency: plan.currency,
+    items: [{ id: `plan-${plan.code}`.slice(0, 50), name: `${plan.name} renewal`.slice(0, 50), price: plan.price, quantity: 1 }],
+    periodStart: r.periodStart,
+    periodEnd: addInterval(r.periodStart, plan.interval),
+    expiresAt: r.expiresAt,
+    source: 'scheduler',
+    gateway: deps.gateway.name,
+    checkout: sub.saved_card_token ? 'none' : 'due',
+    now: r.now,
+  });
+}
 
 /**
  * Collects a renewal: charge the saved card when Midtrans gave us one, else (or when that

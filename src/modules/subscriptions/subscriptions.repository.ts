@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { EndUser, Plan, Subscription, SubscriptionUpdate } from '../../db/types.ts';
 
@@ -132,4 +133,33 @@ export async function gracePeriodDays(db: Db, projectId: string): Promise<number
 
 export function findPlanByCode(db: Db, projectId: string, code: string): Promise<Plan | undefined> {
   return db.selectFrom('plans').selectAll().where('project_id', '=', projectId).where('code', '=', code).executeTakeFirst();
+}
+
+/**
+ * One subscription whose renewal is due to be opened ahead (renewal-reminders.ts): active,
+ * paid each period by the customer (no saved card), not cancelling, its period ending within
+ * its project's `renewal_reminder_days`, and not yet reminded for this period end. Locked
+ * with `SKIP LOCKED`, so instances share the work (index subscriptions_renewal_reminders).
+ */
+export function claimRenewalToRemind(db: Db, now: Date): Promise<Subscription | undefined> {
+  return db
+    .selectFrom('subscriptions as s')
+    .innerJoin('projects as p', 'p.id', 's.project_id')
+    .selectAll('s')
+    .where('s.status', '=', 'active')
+    .where('s.saved_card_token', 'is', null)
+    .where('s.cancel_at_period_end', '=', false)
+    .where('s.current_period_end', '>', now)
+    .where('s.current_period_end', '<=', new Date(now.getTime() + 7 * 86_400_000))
+    .where(sql<boolean>`s.current_period_end <= ${now}::timestamptz + make_interval(days => p.renewal_reminder_days)`)
+    .where(sql<boolean>`s.renewal_reminded_for is distinct from s.current_period_end`)
+    .orderBy('s.current_period_end')
+    .limit(1)
+    .modifyEnd(sql`for update of s skip locked`)
+    .executeTakeFirst();
+}
+
+/** Marks the period end an early renewal was considered for (once per period, opened or not). */
+export async function markRenewalReminded(db: Db, id: string, periodEnd: Date): Promise<void> {
+  await db.updateTable('subscriptions').set({ renewal_reminded_for: periodEnd }).where('id', '=', id).execute();
 }

@@ -94,6 +94,17 @@ function isPublicV6(g: number[]): boolean {
 
 export type UrlProblem = string;
 
+/** Each way an endpoint URL can be refused, by a stable key (the dashboard words them in its languages). */
+export const URL_PROBLEMS = {
+  not_absolute: 'must be an absolute https URL',
+  http_outside_development: 'must be an https URL (http is allowed only while the project is in development mode)',
+  credentials: 'must not carry a user name or password',
+  fragment: 'must not carry a fragment',
+  private_address: 'must not point at a private, loopback, link-local or unspecified address (allowed only in development mode)',
+  localhost: 'must not point at localhost (allowed only in development mode)',
+} as const;
+export type UrlProblemKind = keyof typeof URL_PROBLEMS;
+
 /**
  * Checks an endpoint URL at creation (and again before every delivery, since a project may
  * leave development mode): absolute https (http only in development mode), no credentials
@@ -102,26 +113,25 @@ export type UrlProblem = string;
  * naming the problem, or undefined.
  */
 export function urlProblem(raw: string, developmentMode: boolean): UrlProblem | undefined {
+  const kind = urlProblemKind(raw, developmentMode);
+  return kind && URL_PROBLEMS[kind];
+}
+
+export function urlProblemKind(raw: string, developmentMode: boolean): UrlProblemKind | undefined {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return 'must be an absolute https URL';
+    return 'not_absolute';
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an absolute https URL';
-  if (url.protocol === 'http:' && !developmentMode) {
-    return 'must be an https URL (http is allowed only while the project is in development mode)';
-  }
-  if (url.username || url.password) return 'must not carry a user name or password';
-  if (url.hash || raw.includes('#')) return 'must not carry a fragment';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'not_absolute';
+  if (url.protocol === 'http:' && !developmentMode) return 'http_outside_development';
+  if (url.username || url.password) return 'credentials';
+  if (url.hash || raw.includes('#')) return 'fragment';
   if (!developmentMode) {
     const host = hostOf(url);
-    if (isIP(host) !== 0 && !isPublicAddress(host)) {
-      return 'must not point at a private, loopback, link-local or unspecified address (allowed only in development mode)';
-    }
-    if (host === 'localhost' || host.endsWith('.localhost')) {
-      return 'must not point at localhost (allowed only in development mode)';
-    }
+    if (isIP(host) !== 0 && !isPublicAddress(host)) return 'private_address';
+    if (host === 'localhost' || host.endsWith('.localhost')) return 'localhost';
   }
   return undefined;
 }

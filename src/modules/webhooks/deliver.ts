@@ -105,6 +105,7 @@ async function attempt(deps: Deps, d: repo.ClaimedDelivery, options: DeliveryOpt
         statusCode: outcome.statusCode,
         durationMs: outcome.durationMs,
         error: outcome.error,
+        responseExcerpt: outcome.responseExcerpt ?? null,
         succeeded,
         nextAttemptAt: next,
         now,

@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import type { Event, WebhookEndpoint } from '../../db/types.ts';
 import { newId } from '../../lib/ids.ts';
-import { buildPublicEvents } from '../events/public-events.ts';
+import { buildPublicEvents, type PublicEvent } from '../events/public-events.ts';
 import * as repo from './webhooks.repository.ts';
 
 const BATCH = 500;
@@ -32,7 +32,10 @@ export async function publishEvents(deps: Deps): Promise<number> {
       const payloads = await buildPublicEvents(trx, events);
       await repo.markPublished(
         trx,
-        events.map((e) => ({ seq: e.seq, payload: payloads.has(e.id) ? JSON.stringify(payloads.get(e.id)) : null })),
+        events.map((e) => {
+          const payload = payloads.get(e.id);
+          return { seq: e.seq, payload: payload ? JSON.stringify(payload) : null, endUserId: payload ? endUserOf(payload) : null };
+        }),
       );
       const fanOut = events.filter((e) => payloads.has(e.id));
       const endpoints = await repo.endpointsOfProjects(trx, [...new Set(fanOut.map((e) => e.project_id))]);
@@ -50,6 +53,15 @@ export async function publishEvents(deps: Deps): Promise<number> {
     total += published;
     if (published < BATCH) return total;
   }
+}
+
+/** The integrator's end_user_id an event is about (the dashboard's "events of this customer"). */
+function endUserOf(event: PublicEvent): string | null {
+  for (const key of ['subscription', 'payment', 'portal_session']) {
+    const id = (event.data[key] as { end_user_id?: unknown } | undefined)?.end_user_id;
+    if (typeof id === 'string') return id;
+  }
+  return null;
 }
 
 function wants(endpoint: WebhookEndpoint, event: Event): boolean {

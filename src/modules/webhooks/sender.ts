@@ -28,10 +28,26 @@ export interface SendOutcome {
   statusCode: number | null;
   error: string | null;
   durationMs: number;
+  /** The start of the receiver's answer for the delivery log (see `excerptOf`); null when none came. */
+  responseExcerpt?: string | null;
 }
 
 /** We read at most this much of a response (only its status matters) before hanging up. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
+/** …and keep this much of it, for the integrator to see why their app refused a delivery. */
+export const RESPONSE_EXCERPT_BYTES = 2048;
+
+/**
+ * The first `RESPONSE_EXCERPT_BYTES` of a response as text for the delivery log: UTF-8
+ * (a character cut at the end becomes U+FFFD), control characters other than tab and line
+ * breaks dropped (PostgreSQL text cannot hold NUL), "…" appended when there was more. It
+ * is the receiver's text: pages escape it like any other value.
+ */
+export function excerptOf(bytes: Buffer, cut: boolean): string {
+  // eslint-disable-next-line no-control-regex
+  const text = bytes.subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+  return cut ? `${text}…` : text;
+}
 
 /**
  * One POST to a receiver. Never throws: every failure is an outcome with an error sentence
@@ -55,12 +71,15 @@ export async function send(input: SendInput): Promise<SendOutcome> {
   return new Promise<SendOutcome>((resolve) => {
     let settled = false;
     let statusCode: number | null = null;
+    const kept: Buffer[] = [];
+    let received = 0;
     const finish = (error: string | null) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       request.destroy();
-      resolve({ statusCode, error: statusCode === null ? error : null, durationMs: elapsed() });
+      const responseExcerpt = statusCode === null ? null : excerptOf(Buffer.concat(kept), received > RESPONSE_EXCERPT_BYTES);
+      resolve({ statusCode, error: statusCode === null ? error : null, durationMs: elapsed(), responseExcerpt });
     };
     const client = url.protocol === 'https:' ? https : http;
     const request = client.request(
@@ -73,8 +92,8 @@ export async function send(input: SendInput): Promise<SendOutcome> {
       },
       (response) => {
         statusCode = response.statusCode ?? null;
-        let received = 0;
         response.on('data', (chunk: Buffer) => {
+          if (received < RESPONSE_EXCERPT_BYTES) kept.push(chunk.subarray(0, RESPONSE_EXCERPT_BYTES - received));
           received += chunk.length;
           if (received > MAX_RESPONSE_BYTES) finish(null);
         });

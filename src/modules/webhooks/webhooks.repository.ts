@@ -123,13 +123,13 @@ export function unpublishedEvents(db: Db, limit: number): Promise<Event[]> {
  * their public payloads. Only correct under the publication lock, which makes the numbers
  * grow in commit order; the unique index on published_seq backs that up.
  */
-export async function markPublished(trx: Db, events: Array<{ seq: number; payload: string | null }>): Promise<void> {
+export async function markPublished(trx: Db, events: Array<{ seq: number; payload: string | null; endUserId?: string | null }>): Promise<void> {
   if (events.length === 0) return;
-  const rows = JSON.stringify(events.map((e, i) => ({ seq: e.seq, ord: i + 1, payload: e.payload })));
+  const rows = JSON.stringify(events.map((e, i) => ({ seq: e.seq, ord: i + 1, payload: e.payload, end_user_external_id: e.endUserId ?? null })));
   await sql`
     update events
-    set published_seq = base.n + batch.ord, payload = batch.payload
-    from jsonb_to_recordset(${rows}::jsonb) as batch(seq bigint, ord integer, payload text),
+    set published_seq = base.n + batch.ord, payload = batch.payload, end_user_external_id = batch.end_user_external_id
+    from jsonb_to_recordset(${rows}::jsonb) as batch(seq bigint, ord integer, payload text, end_user_external_id text),
          (select coalesce(max(published_seq), 0) as n from events) as base
     where events.seq = batch.seq and events.published_seq is null
   `.execute(trx);
@@ -208,8 +208,10 @@ export async function claimDueDeliveries(db: Db, c: { now: Date; leaseUntil: Dat
       returning d.id, d.endpoint_id, d.event_id, d.attempts_in_window, d.window_started_at, d.claim_token
     )
     select claimed.id, claimed.event_id, claimed.attempts_in_window, claimed.window_started_at, claimed.claim_token,
-           e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, p.development_mode, ev.payload
+           e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, p.development_mode,
+           coalesce(d.payload, ev.payload) as payload
     from claimed
+    join webhook_deliveries d on d.id = claimed.id
     join webhook_endpoints e on e.id = claimed.endpoint_id
     join projects p on p.id = e.project_id
     join events ev on ev.id = claimed.event_id
@@ -228,6 +230,8 @@ export interface AttemptRecord {
   statusCode: number | null;
   durationMs: number;
   error: string | null;
+  /** The start of the receiver's answer (sender.ts#excerptOf). */
+  responseExcerpt?: string | null;
   succeeded: boolean;
   nextAttemptAt: Date | null;
   now: Date;
@@ -248,6 +252,7 @@ export async function recordAttempt(trx: Db, a: AttemptRecord): Promise<boolean>
       duration_ms: a.durationMs,
       error: a.error,
       next_attempt_at: a.nextAttemptAt,
+      response_excerpt: a.responseExcerpt ?? null,
     })
     .execute();
   const status: WebhookDeliveryStatus = a.succeeded ? 'succeeded' : a.nextAttemptAt ? 'pending' : 'failed';
@@ -294,15 +299,97 @@ export async function listDeliveries(
   return query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(q.limit).execute();
 }
 
-export function findDelivery(db: Db, endpointId: string, id: string): Promise<(DeliveryRow & { payload: string | null }) | undefined> {
+/** One delivery of an endpoint; `body` is what it sends (its own payload, else its event's). */
+export function findDelivery(db: Db, endpointId: string, id: string): Promise<(DeliveryRow & { body: string | null }) | undefined> {
   return db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('events as e', 'e.id', 'd.event_id')
     .selectAll('d')
-    .select(['e.type as event_type', 'e.payload'])
+    .select('e.type as event_type')
+    .select(sql<string | null>`coalesce(d.payload, e.payload)`.as('body'))
     .where('d.endpoint_id', '=', endpointId)
     .where('d.id', '=', id)
     .executeTakeFirst();
+}
+
+/** A page of a project's delivery log (one endpoint, or all), newest first, with each endpoint's URL. */
+export function listProjectDeliveries(
+  db: Db,
+  q: {
+    projectId: string;
+    endpointId?: string | undefined;
+    status?: WebhookDeliveryStatus | undefined;
+    before?: Pick<WebhookDelivery, 'created_at' | 'id'> | undefined;
+    limit: number;
+  },
+): Promise<Array<DeliveryRow & { url: string }>> {
+  let query = db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('events as e', 'e.id', 'd.event_id')
+    .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
+    .selectAll('d')
+    .select(['e.type as event_type', 'w.url'])
+    .where('d.project_id', '=', q.projectId);
+  if (q.endpointId) query = query.where('d.endpoint_id', '=', q.endpointId);
+  if (q.status) query = query.where('d.status', '=', q.status);
+  if (q.before) {
+    const { created_at, id } = q.before;
+    query = query.where((eb) => eb.or([eb('d.created_at', '<', created_at), eb.and([eb('d.created_at', '=', created_at), eb('d.id', '<', id)])]));
+  }
+  return query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(q.limit).execute();
+}
+
+/** Where a page of the project's delivery log starts: the delivery it ends at, if it is the project's. */
+export function findProjectDeliveryPosition(db: Db, projectId: string, id: string): Promise<Pick<WebhookDelivery, 'created_at' | 'id'> | undefined> {
+  return db.selectFrom('webhook_deliveries').select(['created_at', 'id']).where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+}
+
+/** How many attempts each delivery has made. */
+export async function attemptCountsOf(db: Db, deliveryIds: string[]): Promise<Map<string, number>> {
+  if (deliveryIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('webhook_attempts')
+    .select(['delivery_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('delivery_id', 'in', deliveryIds)
+    .groupBy('delivery_id')
+    .execute();
+  return new Map(rows.map((r) => [r.delivery_id, Number(r.n)]));
+}
+
+/** Each delivery's latest attempt (for the log's "last response" column). */
+export async function lastAttemptsOf(db: Db, deliveryIds: string[]): Promise<Map<string, WebhookAttempt>> {
+  if (deliveryIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .distinctOn('delivery_id')
+    .where('delivery_id', 'in', deliveryIds)
+    .orderBy('delivery_id')
+    .orderBy('id', 'desc')
+    .execute();
+  return new Map(rows.map((r) => [r.delivery_id, r]));
+}
+
+/**
+ * A delivery that carries its own body instead of a published event's: the test event of
+ * one endpoint. Due at once, so the next run of the delivery job signs and sends it.
+ */
+export async function insertOwnDelivery(db: Db, d: DeliveryInsert & { payload: string }): Promise<void> {
+  await db
+    .insertInto('webhook_deliveries')
+    .values({
+      id: d.id,
+      project_id: d.projectId,
+      endpoint_id: d.endpointId,
+      event_id: d.eventId,
+      status: 'pending',
+      next_attempt_at: d.now,
+      window_started_at: d.now,
+      created_at: d.now,
+      updated_at: d.now,
+      payload: d.payload,
+    })
+    .execute();
 }
 
 export async function attemptsOf(db: Db, deliveryIds: string[]): Promise<Map<string, WebhookAttempt[]>> {

@@ -19,12 +19,16 @@ import type {
 } from './webhooks.schemas.ts';
 
 /**
- * Webhook endpoints of a project and their delivery log (admin API). Signing secrets are
- * returned by create and rotate only; they are stored as they are, because signing needs
- * them (a hash cannot sign), and never shown again.
+ * Webhook endpoints of a project and their delivery log (admin API and dashboard). Signing
+ * secrets are returned by create and rotate only; they are stored as they are, because
+ * signing needs them (a hash cannot sign), and never shown again.
+ *
+ * Each change takes an optional `also`: more writes for the change's own transaction (the
+ * dashboard's audit entry of who did it), so the change and its record commit together.
  */
+export type Also = (trx: Db, endpoint: WebhookEndpoint) => Promise<void>;
 
-export async function createEndpoint(db: Db, projectId: string, body: CreateWebhookBody, now: Date) {
+export async function createEndpoint(db: Db, projectId: string, body: CreateWebhookBody, now: Date, also?: Also) {
   const project = await requireProject(db, projectId);
   checkUrl(body.url, project);
   const secret = newSigningSecret();
@@ -39,6 +43,7 @@ export async function createEndpoint(db: Db, projectId: string, body: CreateWebh
       now,
     });
     await audit(trx, row, 'webhook_endpoint.created', { url: row.url, event_types: body.event_types ?? null }, now);
+    await also?.(trx, row);
     return row;
   });
   return { endpoint, secret };
@@ -61,13 +66,14 @@ export async function getEndpoint(db: Db, projectId: string, endpointId: string)
   return endpoint;
 }
 
-export async function updateEndpoint(db: Db, projectId: string, endpointId: string, body: UpdateWebhookBody, now: Date): Promise<WebhookEndpoint> {
+export async function updateEndpoint(db: Db, projectId: string, endpointId: string, body: UpdateWebhookBody, now: Date, also?: Also): Promise<WebhookEndpoint> {
   const project = await requireProject(db, projectId);
   if (body.url !== undefined) checkUrl(body.url, project);
   return db.transaction().execute(async (trx) => {
     const endpoint = await repo.updateEndpoint(trx, projectId, endpointId, { url: body.url, description: body.description, eventTypes: body.event_types }, now);
     if (!endpoint) throw endpointNotFound(endpointId);
     await audit(trx, endpoint, 'webhook_endpoint.updated', { fields: Object.keys(body) }, now);
+    await also?.(trx, endpoint);
     return endpoint;
   });
 }
@@ -77,7 +83,7 @@ export async function updateEndpoint(db: Db, projectId: string, endpointId: stri
  * `previous_secret_expires_in` seconds (default 24 h) so the integrator can deploy the new
  * secret without a window where valid deliveries fail verification; 0 retires it at once.
  */
-export async function rotateSecret(db: Db, projectId: string, endpointId: string, body: RotateSecretBody, now: Date) {
+export async function rotateSecret(db: Db, projectId: string, endpointId: string, body: RotateSecretBody, now: Date, also?: Also) {
   await requireProject(db, projectId);
   const graceSeconds = body.previous_secret_expires_in ?? 86_400;
   const secret = newSigningSecret();
@@ -86,17 +92,19 @@ export async function rotateSecret(db: Db, projectId: string, endpointId: string
     const row = await repo.rotateSecret(trx, projectId, endpointId, { secret, previousExpiresAt, now });
     if (!row) throw endpointNotFound(endpointId);
     await audit(trx, row, 'webhook_endpoint.secret_rotated', { previous_secret_expires_at: previousExpiresAt?.toISOString() ?? null }, now);
+    await also?.(trx, row);
     return row;
   });
   return { endpoint, secret };
 }
 
-export async function deleteEndpoint(db: Db, projectId: string, endpointId: string, now: Date): Promise<void> {
+export async function deleteEndpoint(db: Db, projectId: string, endpointId: string, now: Date, also?: Also): Promise<void> {
   await requireProject(db, projectId);
   await db.transaction().execute(async (trx) => {
     const endpoint = await repo.findEndpoint(trx, projectId, endpointId);
     if (!endpoint || !(await repo.deleteEndpoint(trx, projectId, endpointId))) throw endpointNotFound(endpointId);
     await audit(trx, endpoint, 'webhook_endpoint.deleted', { url: endpoint.url }, now);
+    await also?.(trx, endpoint);
   });
 }
 
@@ -119,7 +127,7 @@ export async function getDelivery(db: Db, projectId: string, endpointId: string,
   const delivery = await repo.findDelivery(db, endpointId, deliveryId);
   if (!delivery) throw deliveryNotFound(deliveryId);
   const attempts = await repo.attemptsOf(db, [delivery.id]);
-  return { ...toDeliveryResponse(delivery, attempts.get(delivery.id) ?? []), event: JSON.parse(delivery.payload!) as PublicEvent };
+  return { ...toDeliveryResponse(delivery, attempts.get(delivery.id) ?? []), event: JSON.parse(delivery.body!) as PublicEvent };
 }
 
 /**
@@ -127,9 +135,13 @@ export async function getDelivery(db: Db, projectId: string, endpointId: string,
  * delivery job, with a fresh retry window. A delivery still pending is refused with 409: it
  * is already scheduled (and may be in flight right now).
  */
-export async function replayDelivery(db: Db, projectId: string, endpointId: string, deliveryId: string, now: Date) {
-  await getEndpoint(db, projectId, endpointId);
-  const reopened = await repo.reopenDelivery(db, endpointId, deliveryId, now);
+export async function replayDelivery(db: Db, projectId: string, endpointId: string, deliveryId: string, now: Date, also?: Also) {
+  const endpoint = await getEndpoint(db, projectId, endpointId);
+  const reopened = await db.transaction().execute(async (trx) => {
+    const row = await repo.reopenDelivery(trx, endpointId, deliveryId, now);
+    if (row) await also?.(trx, endpoint);
+    return row;
+  });
   if (!reopened) {
     const existing = await repo.findDelivery(db, endpointId, deliveryId);
     if (!existing) throw deliveryNotFound(deliveryId);
@@ -186,10 +198,10 @@ async function requireProject(db: Db, projectId: string): Promise<Project> {
   return project;
 }
 
-function endpointNotFound(id: string): AppError {
+export function endpointNotFound(id: string): AppError {
   return new AppError('webhook_endpoint_not_found', `No webhook endpoint with id ${id} in this project`);
 }
 
-function deliveryNotFound(id: string): AppError {
+export function deliveryNotFound(id: string): AppError {
   return new AppError('webhook_delivery_not_found', `No delivery with id ${id} for this endpoint`);
 }

@@ -5,11 +5,13 @@ import {
   type CheckoutItem,
   type CheckoutRequest,
   type PaymentGateway,
+  type RefundRequest,
+  type RefundResult,
   type TransactionState,
 } from '../gateway.ts';
 import { createMidtransHttp, errorMessagesOf, failingStatus, gatewayErrorFor, type MidtransReply } from './http.ts';
 import { verifySignature } from './signature.ts';
-import { isJsonObject, readTransactionState, type JsonObject } from './transaction-state.ts';
+import { isJsonObject, readAmount, readTransactionState, type JsonObject } from './transaction-state.ts';
 
 export interface MidtransGatewayOptions {
   serverKey: string;
@@ -68,6 +70,12 @@ function isDuplicateOrderReply(reply: MidtransReply, status: number): boolean {
   if (status === 406) return true;
   return status === 400 && errorMessagesOf(reply.body).some((message) => /order_id/i.test(message) && /taken|already|utili[sz]ed|digunakan|duplicate/i.test(message));
 }
+
+/**
+ * Methods Midtrans' refund API accepts (protocol reference, "Core API"). Bank transfers (VA),
+ * Mandiri bill, Permata and convenience stores are refunded outside Midtrans.
+ */
+export const MIDTRANS_REFUNDABLE_METHODS: readonly string[] = ['credit_card', 'gopay', 'shopeepay', 'dana', 'ovo', 'qris', 'kredivo', 'akulaku'];
 
 export function createMidtransGateway(options: MidtransGatewayOptions): PaymentGateway {
   const snapBaseUrl = withoutTrailingSlash(options.snapBaseUrl);
@@ -174,6 +182,29 @@ export function createMidtransGateway(options: MidtransGatewayOptions): PaymentG
         throw new GatewayError('gateway_unavailable', `Midtrans ${label}: outcome unknown after a retry (order_id already used)`);
       }
       throw gatewayErrorFor(reply, status, label, http.redact);
+    },
+
+    canRefund: (method: string | null) => method !== null && MIDTRANS_REFUNDABLE_METHODS.includes(method),
+
+    /**
+     * `POST /v2/{order_id}/refund`. Retries (timeouts, 5xx) resend the same `refund_key`, which
+     * Midtrans treats as the same refund, so a retry never refunds twice.
+     */
+    async refund(request: RefundRequest): Promise<RefundResult> {
+      const label = 'POST /v2/{order_id}/refund';
+      const body = { refund_key: request.refundKey, amount: request.amount, reason: request.reason };
+      const reply = await http.send({ method: 'POST', url: orderPath(request.orderId, 'refund'), label, body });
+      const status = failingStatus(reply);
+      if (status !== undefined) throw gatewayErrorFor(reply, status, label, http.redact);
+      const answer = reply.body;
+      const gatewayStatus = answer?.transaction_status;
+      if (gatewayStatus !== 'refund' && gatewayStatus !== 'partial_refund') {
+        throw unexpectedResponse(label, `transaction_status is ${JSON.stringify(gatewayStatus)}, not refund or partial_refund`);
+      }
+      // The answer describes this refund; an answer without its amount is taken as what we asked.
+      const amount = readAmount(answer?.refund_amount) ?? request.amount;
+      const refundKey = typeof answer?.refund_key === 'string' && answer.refund_key !== '' ? answer.refund_key : request.refundKey;
+      return { refundKey, amount, gatewayStatus };
     },
 
     verifyNotification(body: unknown): TransactionState {

@@ -24,9 +24,11 @@ export function mapTransactionStatus(transactionStatus: string, fraudStatus?: st
     case 'expire':
       return 'expired';
     case 'refund':
-    case 'partial_refund':
-      // Our vocabulary has no partial refund; the gateway status word is kept for the audit log.
       return 'refunded';
+    case 'partial_refund':
+      // Part of the money went back: the payment stays paid, with a refunded amount (the
+      // transaction state's `refunds`); the gateway status word is kept for the audit log.
+      return 'paid';
     default:
       return undefined;
   }

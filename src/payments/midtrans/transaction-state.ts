@@ -1,4 +1,4 @@
-import type { PaymentInstructions, TransactionState } from '../gateway.ts';
+import type { GatewayRefund, GatewayRefunds, PaymentInstructions, TransactionState } from '../gateway.ts';
 import { mapTransactionStatus, parseGrossAmount, parseMidtransTime } from './status-map.ts';
 
 export type JsonObject = Record<string, unknown>;
@@ -49,9 +49,14 @@ export function readTransactionState(body: JsonObject): StateReading {
   // `masked_card` is e.g. "48111111-1114": only its last four digits are kept.
   const cardLast4 = /^[0-9]{4,8}-?[0-9*]*([0-9]{4})$/.exec(optionalString(body, 'masked_card') ?? '')?.[1];
   if (cardLast4) state.cardLast4 = cardLast4;
+  const cardBrand = cardBrandOf(optionalString(body, 'masked_card') ?? '');
+  if (cardLast4 && cardBrand) state.cardBrand = cardBrand;
   const instructions = readInstructions(body);
   if (instructions) state.instructions = instructions;
-  if (status === 'paid') {
+  if (transactionStatus === 'refund' || transactionStatus === 'partial_refund') {
+    state.refunds = readRefunds(body, transactionStatus === 'refund' ? grossAmount : undefined);
+  }
+  if (status === 'paid' || transactionStatus === 'refund') {
     const paidAtText = optionalString(body, 'settlement_time') ?? optionalString(body, 'transaction_time');
     const paidAt = paidAtText === undefined ? undefined : parseMidtransTime(paidAtText);
     if (paidAt) state.paidAt = paidAt;
@@ -99,4 +104,44 @@ export function readInstructions(body: JsonObject): PaymentInstructions | undefi
     break;
   }
   return Object.keys(found).length > 0 ? found : undefined;
+}
+
+/** An amount as Midtrans writes it (`"5000.00"`), or a plain integer. */
+export function readAmount(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  return typeof value === 'string' ? parseGrossAmount(value) : undefined;
+}
+
+/**
+ * What a refunded transaction's status or notification says was given back: `refund_amount`
+ * (the total) and the `refunds` list (`refund_key`, `refund_amount`, `created_at` each), read
+ * tolerantly — entries without a usable key and amount are left out, and a missing total is
+ * the list's sum (or, for a full `refund`, the whole amount).
+ */
+export function readRefunds(body: JsonObject, fullAmount: number | undefined): GatewayRefunds {
+  const list: GatewayRefund[] = [];
+  for (const entry of Array.isArray(body.refunds) ? body.refunds : []) {
+    if (!isJsonObject(entry)) continue;
+    const key = typeof entry.refund_key === 'string' && entry.refund_key !== '' ? entry.refund_key : undefined;
+    const amount = readAmount(entry.refund_amount);
+    if (!key || amount === undefined || amount <= 0) continue;
+    const at = typeof entry.created_at === 'string' ? parseMidtransTime(entry.created_at) : undefined;
+    const refund: GatewayRefund = { key, amount };
+    if (at) refund.at = at;
+    if (typeof entry.reason === 'string' && entry.reason.trim()) refund.reason = entry.reason.trim().slice(0, 255);
+    list.push(refund);
+  }
+  const listed = list.reduce((sum, r) => sum + r.amount, 0);
+  const stated = readAmount(body.refund_amount);
+  const total = Math.max(stated ?? 0, listed, fullAmount ?? 0);
+  return total > 0 ? { total, list } : { list };
+}
+
+/** A card's brand from the first digits of its masked number (`48111111-1114` → visa). */
+export function cardBrandOf(masked: string): TransactionState['cardBrand'] {
+  if (/^4/.test(masked)) return 'visa';
+  if (/^(5[1-5]|2[2-7])/.test(masked)) return 'mastercard';
+  if (/^35/.test(masked)) return 'jcb';
+  if (/^3[47]/.test(masked)) return 'amex';
+  return undefined;
 }

@@ -1,5 +1,9 @@
 import type { Locale, Role } from '../../../db/types.ts';
 import { brandingEn, brandingId } from './branding-messages.ts';
+import { eventsEn, eventsId, webhooksEn, webhooksId } from './webhooks-messages.ts';
+import { customersEn, customersId } from './customers-messages.ts';
+import { overviewEn, overviewId } from './overview-messages.ts';
+import { paymentsEn, paymentsId } from './payments-messages.ts';
 
 /**
  * Every sentence the dashboard shows, in English and Bahasa Indonesia (`id` is typed as
@@ -12,6 +16,11 @@ export const en = {
   dashboard: 'Dashboard',
   skipToContent: 'Skip to main content',
   branding: brandingEn,
+  webhooks: webhooksEn,
+  events: eventsEn,
+  customers: customersEn,
+  overview: overviewEn,
+  payments: paymentsEn,
   navBranding: 'Branding',
   language: 'Language',
   languageName: { en: 'English', id: 'Bahasa Indonesia' } as Record<Locale, string>,
@@ -90,6 +99,8 @@ export const en = {
   redirectUrisHelp: 'One per line. The portal only sends customers back to these addresses (absolute http(s) URLs, no fragment).',
   gracePeriod: 'Grace period (days)',
   gracePeriodHelp: 'How long an unpaid renewal keeps the plan before it ends.',
+  renewalReminderDays: 'Renewal reminder (days before the period ends)',
+  renewalReminderDaysHelp: 'Customers without a saved card get their renewal this many days early, so they can pay before anything lapses. 0 to 7; 0 sends none.',
   developmentMode: 'Development mode',
   developmentModeHelp: 'Allows webhooks to http:// and private network addresses (localhost, 10.x, 192.168.x). For local integrations only — turn it off in production.',
   hostedLogin: 'Hosted login page',
@@ -110,6 +121,7 @@ export const en = {
     payment_receipt: 'Send a receipt when a payment succeeds',
     payment_instructions: 'Send how to pay when a payment waits for a bank transfer, store or QR payment',
     payment_failed: 'Send a notice when a payment fails or expires',
+    renewal_reminder: 'Send the renewal ahead of the period end to customers who pay each period themselves (no saved card), with a "Pay now" link',
     past_due: 'Send a notice when a renewal is unpaid and the subscription is past due',
     subscription_ended: 'Send a notice when a subscription ends',
     cancellation_scheduled: 'Send a confirmation when a cancellation is scheduled',
@@ -238,6 +250,11 @@ export const id: Messages = {
   dashboard: 'Dasbor',
   skipToContent: 'Langsung ke konten utama',
   branding: brandingId,
+  webhooks: webhooksId,
+  events: eventsId,
+  customers: customersId,
+  overview: overviewId,
+  payments: paymentsId,
   navBranding: 'Tampilan merek',
   language: 'Bahasa',
   languageName: { en: 'English', id: 'Bahasa Indonesia' },
@@ -310,6 +327,8 @@ export const id: Messages = {
   redirectUrisHelp: 'Satu per baris. Portal hanya mengembalikan pelanggan ke alamat ini (URL http(s) lengkap, tanpa fragmen).',
   gracePeriod: 'Masa tenggang (hari)',
   gracePeriodHelp: 'Berapa lama perpanjangan yang belum dibayar tetap mempertahankan paket sebelum berakhir.',
+  renewalReminderDays: 'Pengingat perpanjangan (hari sebelum periode berakhir)',
+  renewalReminderDaysHelp: 'Pelanggan tanpa kartu tersimpan menerima tagihan perpanjangan sekian hari lebih awal, agar bisa membayar sebelum ada yang terhenti. 0 sampai 7; 0 berarti tidak dikirim.',
   developmentMode: 'Mode pengembangan',
   developmentModeHelp: 'Mengizinkan webhook ke http:// dan alamat jaringan privat (localhost, 10.x, 192.168.x). Hanya untuk integrasi lokal — matikan di produksi.',
   hostedLogin: 'Halaman masuk',
@@ -330,6 +349,7 @@ export const id: Messages = {
     payment_receipt: 'Kirim tanda terima saat pembayaran berhasil',
     payment_instructions: 'Kirim cara membayar saat pembayaran menunggu transfer bank, pembayaran di toko, atau QR',
     payment_failed: 'Kirim pemberitahuan saat pembayaran gagal atau kedaluwarsa',
+    renewal_reminder: 'Kirim tagihan perpanjangan sebelum periode berakhir kepada pelanggan yang membayar sendiri tiap periode (tanpa kartu tersimpan), dengan tautan "Bayar sekarang"',
     past_due: 'Kirim pemberitahuan saat perpanjangan belum dibayar dan langganan lewat jatuh tempo',
     subscription_ended: 'Kirim pemberitahuan saat langganan berakhir',
     cancellation_scheduled: 'Kirim konfirmasi saat pembatalan dijadwalkan',

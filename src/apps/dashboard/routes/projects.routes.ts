@@ -19,7 +19,9 @@ import { chromeFor, sendPage } from '../http/pages.ts';
 import { loadProject, projectAccess, requireCapability } from '../http/project-access.ts';
 import { dashboardContext, once, requireCsrfToken, requireSameOrigin, requireSignedIn } from '../http/session.ts';
 import { keysPage } from '../views/keys.view.ts';
-import { newProjectPage, projectOverviewPage, projectsPage, settingsPage, type SettingsForm } from '../views/projects.view.ts';
+import { getBusinessOverview } from '../../../modules/insights/business-overview.ts';
+import { projectOverviewPage } from '../views/overview.view.ts';
+import { newProjectPage, projectsPage, settingsPage, type SettingsForm } from '../views/projects.view.ts';
 
 const ProjectParams = Type.Object({ projectId: Type.String({ maxLength: 80 }) }, { additionalProperties: false });
 const SavedQuery = Type.Object({ saved: Type.Optional(Type.String({ maxLength: 5 })) }, { additionalProperties: false });
@@ -39,7 +41,8 @@ const SettingsBody = Type.Object(
     email_reply_to: Type.Optional(Type.String({ maxLength: 1000 })),
     // Checkboxes: one value, several, or none at all (all off) — hence `email_settings`,
     // which says the email fields were on the form.
-    email_types: Type.Optional(Type.Union([Type.String({ maxLength: 50 }), Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 })])),
+    email_types: Type.Optional(Type.Union([Type.String({ maxLength: 50 }), Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })])),
+    renewal_reminder_days: Type.Optional(Type.String({ maxLength: 10 })),
     email_settings: Type.Optional(Type.Literal('1')),
     // The hosted login page's fields, with `login_settings` saying they were on the form.
     slug: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -75,6 +78,7 @@ function formOf(p: Project): SettingsForm {
     email_sender_name: p.email_sender_name ?? '',
     email_reply_to: p.email_reply_to ?? '',
     email_types: EMAIL_TYPES.filter((type) => !p.email_disabled_types.includes(type)),
+    renewal_reminder_days: String(p.renewal_reminder_days),
     slug: p.slug,
     hosted_login_enabled: p.hosted_login_enabled,
   };
@@ -86,14 +90,20 @@ function loginFields(f: { slug?: string; hosted_login_enabled?: 'on'; login_sett
   return { ...(f.slug !== undefined && { slug: f.slug.trim().toLowerCase() }), hosted_login_enabled: f.hosted_login_enabled === 'on' };
 }
 
+/** A number field's text as the number it says, or as typed (so the schema names what is wrong with it). */
+function wholeNumber(text: string): number | string {
+  return /^\d{1,4}$/.test(text.trim()) ? Number(text.trim()) : text;
+}
+
 /** The email part of the settings form as the admin API's fields (only when the form had it). */
-function emailFields(f: { email_sender_name?: string; email_reply_to?: string; email_types?: string | string[]; email_settings?: '1' }) {
+function emailFields(f: { email_sender_name?: string; email_reply_to?: string; email_types?: string | string[]; renewal_reminder_days?: string; email_settings?: '1' }) {
   if (f.email_settings !== '1') return {};
   const on = new Set(f.email_types === undefined ? [] : [f.email_types].flat());
   return {
     email_sender_name: f.email_sender_name?.trim() || null,
     email_reply_to: f.email_reply_to?.trim() || null,
     email_disabled_types: EMAIL_TYPES.filter((type) => !on.has(type)),
+    ...(f.renewal_reminder_days !== undefined && { renewal_reminder_days: wholeNumber(f.renewal_reminder_days) }),
   };
 }
 
@@ -151,7 +161,8 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     app.get('/projects/:projectId', { preHandler: [signedIn, project], schema: { params: ProjectParams, hide: true } }, async (request, reply) => {
       const ctx = dashboardContext(request);
       const { project: p, role } = projectAccess(request);
-      return sendPage(reply, projectOverviewPage(chromeFor(request, ctx, { id: p.id, name: p.name, section: 'overview' }), { project: p, role }));
+      const overview = await getBusinessOverview(deps.db, { projectId: p.id, timeZone: p.time_zone, now: ctx.now });
+      return sendPage(reply, projectOverviewPage(chromeFor(request, ctx, { id: p.id, name: p.name, section: 'overview' }), { project: p, role, overview, now: ctx.now }));
     });
 
     app.get(
@@ -186,7 +197,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           default_locale: f.default_locale,
           ...(f.time_zone !== undefined && { time_zone: f.time_zone }),
           redirect_uris: lines(f.redirect_uris),
-          grace_period_days: /^\d{1,4}$/.test(f.grace_period_days.trim()) ? Number(f.grace_period_days.trim()) : f.grace_period_days,
+          grace_period_days: wholeNumber(f.grace_period_days),
           development_mode: f.development_mode === 'on',
           ...emailFields(f),
           ...login,
@@ -202,6 +213,7 @@ export function projectRoutes(deps: Deps): FastifyPluginAsyncTypebox {
             email_sender_name: f.email_sender_name ?? saved.email_sender_name,
             email_reply_to: f.email_reply_to ?? saved.email_reply_to,
             email_types: f.email_settings === '1' ? [f.email_types ?? []].flat() : saved.email_types,
+            renewal_reminder_days: f.renewal_reminder_days ?? saved.renewal_reminder_days,
             slug: f.login_settings === '1' ? (f.slug ?? '') : saved.slug,
             hosted_login_enabled: f.login_settings === '1' ? f.hosted_login_enabled === 'on' : saved.hosted_login_enabled,
           };
@@ -304,6 +316,7 @@ function formOfValues(p: Project): Record<string, unknown> {
     time_zone: p.time_zone,
     redirect_uris: p.redirect_uris,
     grace_period_days: p.grace_period_days,
+    renewal_reminder_days: p.renewal_reminder_days,
     development_mode: p.development_mode,
     email_sender_name: p.email_sender_name,
     email_reply_to: p.email_reply_to,

@@ -24,27 +24,6 @@ ${projects.length
   );
 }
 
-export function projectOverviewPage(chrome: Chrome, v: { project: Project; role: Role }): SafeHtml {
-  const { t } = chrome;
-  const p = v.project;
-  return layout(
-    chrome,
-    p.name,
-    html`<h1>${p.name}</h1>
-<p class="muted">${t.yourRole(t.roles[v.role])} — ${t.roleHelp[v.role]}</p>
-<section class="card" aria-labelledby="facts">
-<h2 id="facts">${t.navOverview}</h2>
-<dl class="summary">
-<dt>${t.clientId}</dt><dd><code>${p.client_id}</code></dd>
-<dt>${t.defaultLocale}</dt><dd>${t.languageName[p.default_locale]}</dd>
-<dt>${t.timeZone}</dt><dd>${p.time_zone}</dd>
-<dt>${t.gracePeriod}</dt><dd>${String(p.grace_period_days)}</dd>
-<dt>${t.redirectUris}</dt><dd>${p.redirect_uris.length ? html`<ul>${p.redirect_uris.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : t.none}</dd>
-</dl>
-</section>`,
-  );
-}
-
 export interface SettingsForm {
   name: string;
   default_locale: string;
@@ -56,6 +35,7 @@ export interface SettingsForm {
   email_reply_to: string;
   /** The types left on (the form's checkboxes). */
   email_types: string[];
+  renewal_reminder_days: string;
   slug: string;
   hosted_login_enabled: boolean;
 }
@@ -98,6 +78,7 @@ ${EMAIL_TYPES.map(
   (type) => html`<div class="field"><div class="choice"><input type="checkbox" id="email_type_${type}" name="email_types" value="${type}"${f.email_types.includes(type) ? html` checked` : ''}${disabled}>
 <label for="email_type_${type}">${t.emailTypes[type]}</label></div></div>`,
 )}${v.errors.email_disabled_types ? html`<p class="error-text">${v.errors.email_disabled_types}</p>` : ''}
+${field({ name: 'renewal_reminder_days', label: t.renewalReminderDays, hint: t.renewalReminderDaysHelp, error: v.errors.renewal_reminder_days, control: (a) => html`<input type="number" ${a} min="0" max="7" value="${f.renewal_reminder_days}"${disabled}>` })}
 </fieldset>
 <fieldset><legend>${t.hostedLogin}</legend><input type="hidden" name="login_settings" value="1">
 <p class="hint">${t.hostedLoginLead}</p>

@@ -180,7 +180,10 @@ export const en = {
   pagination: 'Payment history pages',
   pageN: (n: number) => `Page ${n}`,
   timesInWib: 'Times are in Western Indonesia Time (WIB, UTC+7).',
-  paymentStatus: { pending: 'Pending', paid: 'Paid', failed: 'Failed', canceled: 'Canceled', expired: 'Expired', refunded: 'Refunded' } as Record<string, string>,
+  paymentStatus: { pending: 'Pending', paid: 'Paid', failed: 'Failed', canceled: 'Canceled', expired: 'Expired', refunded: 'Refunded', partially_refunded: 'Partly refunded' } as Record<string, string>,
+  refundedAmount: 'Refunded',
+  amountRefunded: (amount: A) => `${amount} refunded`,
+  partlyRefundedExplain: (amount: A) => `${amount} of this payment was refunded to you.`,
   methods: PAYMENT_METHOD_NAMES.en,
   methodNone: 'Not chosen yet',
   describePayment: {
@@ -457,7 +460,10 @@ export const id: Messages = {
   pagination: 'Halaman riwayat pembayaran',
   pageN: (n) => `Halaman ${n}`,
   timesInWib: 'Waktu dalam Waktu Indonesia Barat (WIB, UTC+7).',
-  paymentStatus: { pending: 'Menunggu', paid: 'Lunas', failed: 'Gagal', canceled: 'Dibatalkan', expired: 'Kedaluwarsa', refunded: 'Dikembalikan' },
+  paymentStatus: { pending: 'Menunggu', paid: 'Lunas', failed: 'Gagal', canceled: 'Dibatalkan', expired: 'Kedaluwarsa', refunded: 'Dikembalikan', partially_refunded: 'Dikembalikan sebagian' },
+  refundedAmount: 'Dikembalikan',
+  amountRefunded: (amount) => `${amount} dikembalikan`,
+  partlyRefundedExplain: (amount) => `${amount} dari pembayaran ini telah dikembalikan kepada Anda.`,
   methods: PAYMENT_METHOD_NAMES.id,
   methodNone: 'Belum dipilih',
   describePayment: {

@@ -91,6 +91,7 @@ export function paymentRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           payment,
           plansById: account.plansById,
           currentPlanId: account.current?.id ?? null,
+          renewalDue: account.subscription?.status === 'past_due',
           csrf: ctx.csrf,
           actionId: newActionId(),
         }),

@@ -1,41 +1,21 @@
-import { ABANDONED } from '../../../modules/payments/abandon.ts';
-import type { Locale, Payment, PaymentStatusColumn } from '../../../db/types.ts';
+import type { Locale, Payment } from '../../../db/types.ts';
+import { paymentBadgeStatus } from '../../../modules/payments/display-status.ts';
 import { badge, money, type BadgeTone, type Icon } from '../../../web/components.ts';
 import { html, type SafeHtml } from '../../../web/html.ts';
+import { paymentStatusBadge } from '../../../web/payment-badge.ts';
 import type { Messages } from '../i18n/messages.ts';
 
 /** The portal's own building blocks: status badges and prices in its words. */
 
-/** What the customer is told about a payment: our status, except that one they canceled themselves is not a failure. */
-export type PaymentDisplayStatus = PaymentStatusColumn | 'canceled';
+export { paymentDisplayStatus, type PaymentDisplayStatus } from '../../../modules/payments/display-status.ts';
 
 /**
- * A payment closed because the customer canceled it on the gateway's page (Midtrans
- * `transaction_status: cancel`, kept in `gateway_status`) is `failed` in our vocabulary, but
- * calling it "Failed" would blame a choice on an error: it reads "Canceled".
+ * A payment's status badge (the look shared with the dashboard, web/payment-badge.ts); a
+ * settlement that bought nothing says so ("Paid · refund due"), a partial refund "Partly refunded".
  */
-export function paymentDisplayStatus(p: Pick<Payment, 'status' | 'gateway_status' | 'failure_reason'>): PaymentDisplayStatus {
-  // Canceled by the customer: on Midtrans' page, or from the portal ("Cancel this payment").
-  if (p.status === 'failed' && p.gateway_status === 'cancel') return 'canceled';
-  if (p.status === 'expired' && p.failure_reason === ABANDONED) return 'canceled';
-  return p.status;
-}
-
-const PAYMENT_BADGES: Record<PaymentDisplayStatus, [BadgeTone, Icon]> = {
-  paid: ['ok', 'check'],
-  pending: ['warn', 'clock'],
-  failed: ['bad', 'cross'],
-  canceled: ['neutral', 'cross'],
-  expired: ['neutral', 'hourglass'],
-  refunded: ['info', 'undo'],
-};
-
-/** A payment's status badge; a settlement that bought nothing says so ("Paid · refund due"). */
-export function paymentBadge(p: Pick<Payment, 'status' | 'gateway_status' | 'failure_reason' | 'refund_due_reason'>, t: Messages): SafeHtml {
-  if (p.status === 'paid' && p.refund_due_reason) return badge('warn', 'undo', t.paidRefundDue);
-  const status = paymentDisplayStatus(p);
-  const [tone, icon] = PAYMENT_BADGES[status];
-  return badge(tone, icon, t.paymentStatus[status] ?? status);
+export function paymentBadge(p: Pick<Payment, 'status' | 'gateway_status' | 'failure_reason' | 'refund_due_reason' | 'refunded_amount'>, t: Messages): SafeHtml {
+  const status = paymentBadgeStatus(p);
+  return paymentStatusBadge(status, status === 'refund_due' ? t.paidRefundDue : (t.paymentStatus[status] ?? status));
 }
 
 export type DisplayStatus = 'active' | 'pending_payment' | 'past_due' | 'canceled' | 'cancel_scheduled' | 'downgrade_scheduled' | 'incomplete' | 'none';

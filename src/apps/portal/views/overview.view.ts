@@ -64,9 +64,10 @@ function currentPlanCard(v: OverviewView): SafeHtml {
   if (open && openPlan) {
     const href = canContinue(open, v.now) ? safeUrl(`/portal/payments/${encodeURIComponent(open.id)}`) : undefined;
     const amount = formatMoney(open.amount, open.currency, locale);
-    const renewal = open.purpose === 'renewal';
-    notes.push(html`<div class="note${renewal ? ' warn' : ''}"><p>${renewal ? t.renewalDueNote(amount, openPlan.name) : t.pendingPaymentNote(amount, openPlan.name)}</p>
-<div class="actions">${href ? html`<a class="button small" href="${href}">${renewal ? t.payNowShort : t.continuePayment}</a>` : ''}${
+    // Owed once the period has ended; opened ahead (a renewal reminder's), it can still be cancelled.
+    const renewal = open.purpose === 'renewal' && sub?.status === 'past_due';
+    notes.push(html`<div class="note${renewal ? ' warn' : ''}"><p>${open.purpose === 'renewal' ? t.renewalDueNote(amount, openPlan.name) : t.pendingPaymentNote(amount, openPlan.name)}</p>
+<div class="actions">${href ? html`<a class="button small" href="${href}">${open.purpose === 'renewal' ? t.payNowShort : t.continuePayment}</a>` : ''}${
       renewal
         ? ''
         : html`<form method="post" action="/portal/payments/${encodeURIComponent(open.id)}/abandon">${formSecrets(v.csrf, v.actionId())}<button type="submit" class="button secondary small">${t.abandonPayment}</button></form>`

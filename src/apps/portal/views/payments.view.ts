@@ -27,6 +27,8 @@ export interface PaymentView {
   plansById: Map<string, Plan>;
   /** The plan the subscription is on now (to say "You're now on Pro" after a paid change). */
   currentPlanId: string | null;
+  /** An open renewal is owed (the subscription is past due), not one opened ahead: it cannot be abandoned. */
+  renewalDue: boolean;
   csrf: string;
   actionId: string;
 }
@@ -50,7 +52,7 @@ export function paymentPage(v: PaymentView): SafeHtml {
   }
   if (p.status === 'pending') actions.push(html`<a class="button secondary" href="/portal/payments/${encodeURIComponent(p.id)}">${t.refreshStatus}</a>`);
   const abandon =
-    p.status === 'pending' && p.purpose !== 'renewal'
+    p.status === 'pending' && (p.purpose !== 'renewal' || !v.renewalDue)
       ? html`<form method="post" action="/portal/payments/${encodeURIComponent(p.id)}/abandon" class="actions">${formSecrets(v.csrf, v.actionId)}<button type="submit" class="button secondary">${t.abandonPayment}</button></form>`
       : '';
   if (p.status === 'failed' || p.status === 'expired') actions.push(html`<a class="button" href="/portal/plans">${t.tryAgain}</a>`);
@@ -67,7 +69,7 @@ export function paymentPage(v: PaymentView): SafeHtml {
 <h2 id="payment-title" class="visually-hidden">${t.details}</h2>
 <p class="lead" id="payment-explain">${p.refund_due_reason ? t.refundDueExplain : (t.paymentExplain[phase] ?? '')}${
       p.status === 'paid' && !p.refund_due_reason && plan && v.currentPlanId === plan.id ? html` ${t.nowOnPlan(plan.name)}` : ''
-    }</p>
+    }${p.status === 'paid' && p.refunded_amount > 0 ? html` ${t.partlyRefundedExplain(formatMoney(p.refunded_amount, p.currency, locale))}` : ''}</p>
 ${pending && !p.redirect_url ? html`<p>${t.preparingPayment}</p>` : ''}
 ${pending && continueUrl && !p.payment_instructions ? html`<p>${t.payBefore(formatDateTime(p.expires_at, locale, tz))}</p>` : ''}
 ${pending && p.payment_instructions ? howToPay(v, p.payment_instructions) : ''}
@@ -75,6 +77,7 @@ ${pending && p.payment_instructions ? howToPay(v, p.payment_instructions) : ''}
 <dt>${t.description}</dt><dd>${description}</dd>
 <dt>${t.amount}</dt><dd>${money(p.amount, p.currency, locale)}</dd>
 <dt>${t.status}</dt><dd>${paymentBadge(p, t)}</dd>
+${p.refunded_amount > 0 ? html`<dt>${t.refundedAmount}</dt><dd>${money(p.refunded_amount, p.currency, locale)}</dd>` : ''}
 <dt>${t.method}</dt><dd>${methodLabel(p.payment_method, t)}</dd>
 <dt>${t.createdAt}</dt><dd>${date(p.created_at, locale, true, tz)}</dd>
 </dl>
@@ -140,7 +143,9 @@ export function historyPage(v: HistoryView): SafeHtml {
 <td data-label="${t.description}"><a href="/portal/payments/${encodeURIComponent(p.id)}">${description}</a></td>
 <td class="num" data-label="${t.amount}">${money(p.amount, p.currency, locale)}</td>
 <td data-label="${t.method}">${methodLabel(p.payment_method, t)}</td>
-<td data-label="${t.status}">${paymentBadge(p, t)}${continueHere}</td>
+<td data-label="${t.status}">${paymentBadge(p, t)}${
+      p.status === 'paid' && p.refunded_amount > 0 ? html`<br><span class="muted">${t.amountRefunded(formatMoney(p.refunded_amount, p.currency, locale))}</span>` : ''
+    }${continueHere}</td>
 </tr>`;
   });
   const pager =

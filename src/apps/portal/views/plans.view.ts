@@ -151,7 +151,7 @@ export function confirmPage(v: ConfirmView): SafeHtml {
   if (sub?.cancel_at_period_end && quote.amount === 0) {
     blocked = html`<div class="note warn"><p>${t.notAllowed.cancel_scheduled}</p></div>
 <div class="actions"><a class="button secondary" href="/portal">${t.backToOverview}</a></div>`;
-  } else if (openPayment && openPayment.plan_id !== target.id && openPayment.purpose === 'renewal') {
+  } else if (openPayment && openPayment.plan_id !== target.id && openPayment.purpose === 'renewal' && sub?.status === 'past_due') {
     blocked = html`<div class="note warn"><p>${t.paymentInProgressExplain}</p></div>
 <div class="actions">${canContinue(openPayment, v.now) ? html`<a class="button" href="/portal/payments/${encodeURIComponent(openPayment.id)}">${t.continuePayment}</a>` : ''}
 <a class="button secondary" href="/portal/plans">${t.goBack}</a></div>`;

@@ -54,6 +54,16 @@ export const en = {
     payRenewal: (project: string) => `To keep it, pay the renewal from your billing page in ${project}'s app: choose "Pay now".`,
     manage: (project: string) => `You can see and change your subscription from your billing page in ${project}'s app.`,
     payNow: 'Pay now',
+    payLink: (until: string) => `"Pay now" signs you in and opens this payment. It works once, until ${until}; after that, open billing from the app.`,
+  },
+  renewalReminder: {
+    subject: (plan: string, amount: A) => `Renewal coming up: ${plan}, ${amount}`,
+    heading: 'Your renewal is ready to pay',
+    intro: (plan: string, project: string, date: string, amount: A) =>
+      `Your ${plan} period with ${project} ends on ${date}. Its renewal of ${amount} is ready: pay it now and your subscription carries on without a break.`,
+    periodEnds: 'Current period ends',
+    nextPeriod: 'Renewal covers',
+    ifNot: (grace: string) => `If it is still unpaid when the period ends, your subscription becomes past due and stays usable until ${grace} while you pay.`,
   },
   paymentFailed: {
     failed: {
@@ -79,7 +89,6 @@ export const en = {
     thenEnds: (plan: string) => `If it is not paid by then, your ${plan} subscription ends.`,
     thenMoves: (plan: string, fallback: string) => `If it is not paid by then, your ${plan} subscription ends and you move to the ${fallback} plan.`,
     dueSince: 'Due since',
-    payLink: (until: string) => `"Pay now" signs you in and opens this payment. It works once, until ${until}; after that, open billing from the app.`,
   },
   subscriptionEnded: {
     canceled: {
@@ -182,6 +191,16 @@ export const id: EmailMessages = {
     payRenewal: (project) => `Agar tetap berlangganan, bayar perpanjangannya dari halaman tagihan Anda di aplikasi ${project}: pilih "Bayar sekarang".`,
     manage: (project) => `Anda dapat melihat dan mengubah langganan dari halaman tagihan Anda di aplikasi ${project}.`,
     payNow: 'Bayar sekarang',
+    payLink: (until) => `"Bayar sekarang" memasukkan Anda dan membuka pembayaran ini. Tombol ini berlaku sekali, hingga ${until}; setelah itu, buka tagihan dari aplikasi.`,
+  },
+  renewalReminder: {
+    subject: (plan, amount) => `Perpanjangan segera: ${plan}, ${amount}`,
+    heading: 'Perpanjangan Anda siap dibayar',
+    intro: (plan, project, date, amount) =>
+      `Periode ${plan} Anda di ${project} berakhir pada ${date}. Perpanjangannya sebesar ${amount} sudah siap: bayar sekarang dan langganan Anda berlanjut tanpa jeda.`,
+    periodEnds: 'Periode sekarang berakhir',
+    nextPeriod: 'Perpanjangan untuk',
+    ifNot: (grace) => `Bila belum dibayar saat periode berakhir, langganan Anda lewat jatuh tempo dan tetap dapat digunakan sampai ${grace} selama Anda membayar.`,
   },
   paymentFailed: {
     failed: {
@@ -207,7 +226,6 @@ export const id: EmailMessages = {
     thenEnds: (plan) => `Bila belum dibayar sampai saat itu, langganan ${plan} Anda berakhir.`,
     thenMoves: (plan, fallback) => `Bila belum dibayar sampai saat itu, langganan ${plan} Anda berakhir dan Anda pindah ke paket ${fallback}.`,
     dueSince: 'Jatuh tempo sejak',
-    payLink: (until) => `"Bayar sekarang" memasukkan Anda dan membuka pembayaran ini. Tombol ini berlaku sekali, hingga ${until}; setelah itu, buka tagihan dari aplikasi.`,
   },
   subscriptionEnded: {
     canceled: {

@@ -29,6 +29,6 @@ export function renderPastDue(d: PastDueData): RenderedEmail {
       [c.usableUntil, until],
     ],
     ...(d.pay && { link: { label: c.payNow, href: d.pay.url } }),
-    after: [...(d.pay ? [m.payLink(formatDateTime(d.pay.until, d.locale, d.timeZone))] : []), d.fallbackPlan ? m.thenMoves(d.planName, d.fallbackPlan) : m.thenEnds(d.planName)],
+    after: [...(d.pay ? [c.payLink(formatDateTime(d.pay.until, d.locale, d.timeZone))] : []), d.fallbackPlan ? m.thenMoves(d.planName, d.fallbackPlan) : m.thenEnds(d.planName)],
   });
 }
