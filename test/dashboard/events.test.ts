@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOfDayIn } from '../../src/apps/dashboard/routes/events.routes.ts';
 import { recordAudit } from '../../src/modules/audit/audit.repository.ts';
 import { deliverWebhooks } from '../../src/modules/webhooks/deliver.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
@@ -118,14 +117,5 @@ describe('audit log', () => {
     expect(all).toHaveLength(30);
     expect(new Set(all).size).toBe(30);
     expect([...all].sort().reverse()).toEqual(all);
-  });
-});
-
-describe('startOfDayIn', () => {
-  it('finds midnight of a day in a zone, across a DST change', () => {
-    expect(startOfDayIn('2026-03-02', 'Asia/Jakarta')?.toISOString()).toBe('2026-03-01T17:00:00.000Z');
-    expect(startOfDayIn('2026-03-08', 'America/New_York', 1)?.toISOString()).toBe('2026-03-09T04:00:00.000Z');
-    expect(startOfDayIn('2026-03-08', 'America/New_York')?.toISOString()).toBe('2026-03-08T05:00:00.000Z');
-    expect(startOfDayIn('2026-02-30', 'UTC')).toBeUndefined();
   });
 });

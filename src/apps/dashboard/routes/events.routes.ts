@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { endOfDayIn, startOfDayIn } from '../../../lib/zoned-dates.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../../deps.ts';
@@ -73,7 +74,7 @@ export function eventRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const filters: AuditFilters = { actor: q.actor ?? '', action: q.action ?? '', from: q.from?.trim() ?? '', to: q.to?.trim() ?? '' };
       const errors: Record<string, string> = {};
       const from = filters.from ? startOfDayIn(filters.from, p.time_zone) : undefined;
-      const toDay = filters.to ? startOfDayIn(filters.to, p.time_zone, 1) : undefined;
+      const toDay = filters.to ? endOfDayIn(filters.to, p.time_zone) : undefined;
       if (filters.from && !from) errors.from = e.badDate;
       if (filters.to && !toDay) errors.to = e.badDate;
       let before;
@@ -97,29 +98,4 @@ export function eventRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       return sendPage(reply, auditPage(chrome(request), { project: p, entries, actors: facets.actors, actions: facets.actions, filters, errors, paging }), status);
     });
   };
-}
-
-/**
- * The instant a calendar day (`YYYY-MM-DD`, plus `addDays`) starts in an IANA zone, or
- * undefined for a date that does not exist. The zone's offset is read at the guess and
- * read again at the corrected instant, which settles days that begin at a DST change.
- */
-export function startOfDayIn(ymd: string, timeZone: string, addDays = 0): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
-  if (!m) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const wall = Date.UTC(year, month - 1, day);
-  const check = new Date(wall);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
-  const target = wall + addDays * 86_400_000;
-  let instant = target - offsetAt(target, timeZone);
-  instant = target - offsetAt(instant, timeZone);
-  return new Date(instant);
-}
-
-/** How far ahead of UTC the zone's wall clock is at `at` (milliseconds). */
-function offsetAt(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(at));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(at / 1000) * 1000;
 }
