@@ -2,8 +2,9 @@ import { badge, type BadgeTone, type Icon } from './components.ts';
 import type { SafeHtml } from './html.ts';
 
 /**
- * How a payment's status looks wherever it is shown (the portal's history, the dashboard's
- * payments): tone and icon per status word; the app supplies the text in its language.
+ * How a payment's or a subscription's status looks wherever it is shown (the portal, the
+ * dashboard's payments and customers): tone and icon per status word; the app supplies the
+ * text in its language, so an integrator and their customer see one state alike.
  * The words (`paid`, `refund_due`, …) are `modules/payments/display-status.ts`'s.
  */
 const LOOKS: Record<string, [BadgeTone, Icon]> = {
@@ -19,5 +20,19 @@ const LOOKS: Record<string, [BadgeTone, Icon]> = {
 
 export function paymentStatusBadge(status: string, text: string): SafeHtml {
   const [tone, icon] = LOOKS[status] ?? ['neutral', 'dot'];
+  return badge(tone, icon, text);
+}
+
+const SUBSCRIPTION_LOOKS: Record<string, [BadgeTone, Icon]> = {
+  active: ['ok', 'check'],
+  pending_payment: ['warn', 'clock'],
+  past_due: ['bad', 'cross'],
+  canceled: ['neutral', 'pause'],
+  cancel_scheduled: ['warn', 'calendar'],
+  downgrade_scheduled: ['info', 'calendar'],
+};
+
+export function subscriptionStatusBadge(status: string, text: string): SafeHtml {
+  const [tone, icon] = SUBSCRIPTION_LOOKS[status] ?? ['neutral', 'dot'];
   return badge(tone, icon, text);
 }

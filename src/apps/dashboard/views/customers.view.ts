@@ -3,6 +3,7 @@ import type { CustomerEvent, CustomerRow, CustomerState } from '../../../modules
 import { CUSTOMER_STATES } from '../../../modules/end-users/customers.repository.ts';
 import { paymentDisplayStatus, type DisplayStatus } from '../../portal/views/components.ts';
 import { badge, copyable, date, field, formSecrets, money, notice, type BadgeTone, type Icon } from '../../../web/components.ts';
+import { paymentStatusBadge, subscriptionStatusBadge } from '../../../web/payment-badge.ts';
 import { formatDate, formatDateTime, zoneName } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/html.ts';
 import type { CustomersMessages } from '../i18n/customers-messages.ts';
@@ -10,22 +11,8 @@ import { layout, type Chrome } from './layout.ts';
 
 /** The customers list, one customer's page, and the payment link shown once. */
 
-// The portal's badges for the same states (apps/portal/views/components.ts), so the
-// integrator and their customer see one state alike.
-const STATE_BADGES: Record<DisplayStatus, [BadgeTone, Icon]> = {
-  active: ['ok', 'check'],
-  pending_payment: ['warn', 'clock'],
-  past_due: ['bad', 'cross'],
-  canceled: ['neutral', 'pause'],
-  cancel_scheduled: ['warn', 'calendar'],
-  downgrade_scheduled: ['info', 'calendar'],
-  incomplete: ['neutral', 'dot'],
-  none: ['neutral', 'dot'],
-};
-
 function stateBadge(state: DisplayStatus, c: CustomersMessages): SafeHtml {
-  const [tone, icon] = STATE_BADGES[state];
-  return badge(tone, icon, c.states[state] ?? state);
+  return subscriptionStatusBadge(state, c.states[state] ?? state);
 }
 
 /** A list row's state, as the portal's `displayStatus` words a subscription. */
@@ -43,20 +30,10 @@ export function rowState(r: Pick<CustomerRow, 'status' | 'cancel_at_period_end' 
   }
 }
 
-const PAYMENT_BADGES: Record<string, [BadgeTone, Icon]> = {
-  paid: ['ok', 'check'],
-  pending: ['warn', 'clock'],
-  failed: ['bad', 'cross'],
-  canceled: ['neutral', 'cross'],
-  expired: ['neutral', 'hourglass'],
-  refunded: ['info', 'undo'],
-};
-
 function paymentBadge(p: Payment, c: CustomersMessages): SafeHtml {
-  if (p.status === 'paid' && p.refund_due_reason) return badge('warn', 'undo', c.paidRefundDue);
+  if (p.status === 'paid' && p.refund_due_reason) return paymentStatusBadge('refund_due', c.paidRefundDue);
   const status = paymentDisplayStatus(p);
-  const [tone, icon] = PAYMENT_BADGES[status] ?? ['neutral', 'dot'];
-  return badge(tone, icon, c.paymentStatus[status] ?? status);
+  return paymentStatusBadge(status, c.paymentStatus[status] ?? status);
 }
 
 const EMAIL_BADGES: Record<EmailStatus, [BadgeTone, Icon]> = {

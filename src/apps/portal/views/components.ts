@@ -1,8 +1,8 @@
 import type { Locale, Payment } from '../../../db/types.ts';
 import { paymentBadgeStatus } from '../../../modules/payments/display-status.ts';
-import { badge, money, type BadgeTone, type Icon } from '../../../web/components.ts';
+import { money } from '../../../web/components.ts';
 import { html, type SafeHtml } from '../../../web/html.ts';
-import { paymentStatusBadge } from '../../../web/payment-badge.ts';
+import { paymentStatusBadge, subscriptionStatusBadge } from '../../../web/payment-badge.ts';
 import type { Messages } from '../i18n/messages.ts';
 
 /** The portal's own building blocks: status badges and prices in its words. */
@@ -20,21 +20,9 @@ export function paymentBadge(p: Pick<Payment, 'status' | 'gateway_status' | 'fai
 
 export type DisplayStatus = 'active' | 'pending_payment' | 'past_due' | 'canceled' | 'cancel_scheduled' | 'downgrade_scheduled' | 'incomplete' | 'none';
 
-const STATUS_BADGES: Record<DisplayStatus, [BadgeTone, Icon]> = {
-  active: ['ok', 'check'],
-  pending_payment: ['warn', 'clock'],
-  past_due: ['bad', 'cross'],
-  canceled: ['neutral', 'pause'],
-  cancel_scheduled: ['warn', 'calendar'],
-  downgrade_scheduled: ['info', 'calendar'],
-  incomplete: ['neutral', 'dot'],
-  none: ['neutral', 'dot'],
-};
-
 /** A subscription's badge; `label` words it more exactly ("Ends on 5 Jan 2027" for a scheduled cancel). */
 export function statusBadge(status: DisplayStatus, t: Messages, label?: string): SafeHtml {
-  const [tone, icon] = STATUS_BADGES[status];
-  return badge(tone, icon, label ?? t.subscriptionStatus[status] ?? status);
+  return subscriptionStatusBadge(status, label ?? t.subscriptionStatus[status] ?? status);
 }
 
 export function price(amount: number, currency: string, interval: 'month' | 'year', locale: Locale, t: Messages): SafeHtml {
