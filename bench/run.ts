@@ -23,14 +23,21 @@
  *   BENCH_PGBOUNCER     "1": the postgres backend's service connects through a PgBouncer in
  *                       transaction mode (default_pool_size = the service's pool size), with
  *                       DB_PREPARED_STATEMENTS=false (docs/scaling.md)
+ *   BENCH_DASHBOARD     "1" (default): afterwards, the dashboard's overview, customers and
+ *                       payments pages on a ledger of BENCH_DASHBOARD_CUSTOMERS (100000)
+ *                       customers and ~10 payments each, BENCH_DASHBOARD_RUNS (50) requests
+ *                       per page; "only": just that; "0": skip it. The ledger database
+ *                       `langgan_dashboard_bench` is kept and reused for 6 h
+ *                       (BENCH_RESEED=1 seeds it again)
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CpuMeter } from './cpu.ts';
+import { benchDashboard, type DashboardReport } from './dashboard.ts';
 import { loadHealthz, loadSessions, type LoadOptions, type LoadResult } from './load.ts';
-import { machineFacts, printFacts, printResults, type BackendReport } from './report.ts';
+import { machineFacts, printDashboard, printFacts, printResults, type BackendReport } from './report.ts';
 import { havePgBouncer, PGBOUNCER, startPgBouncer, type PgBouncer } from './pgbouncer.ts';
 import { RoundRobinProxy } from './proxy.ts';
 import { createBenchProject, killServices, startService, type Service } from './server.ts';
@@ -52,6 +59,10 @@ interface Options {
   nodeArgs: string[];
   jsonPath: string | undefined;
   pgBouncer: boolean;
+  dashboard: 'yes' | 'no' | 'only';
+  dashboardCustomers: number;
+  dashboardRuns: number;
+  reseed: boolean;
 }
 
 function readOptions(env = process.env): Options {
@@ -76,7 +87,12 @@ function readOptions(env = process.env): Options {
     nodeArgs: (env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     jsonPath: env.BENCH_JSON?.trim() || undefined,
     pgBouncer: env.BENCH_PGBOUNCER?.trim() === '1',
+    dashboard: ({ '1': 'yes', '0': 'no', only: 'only' } as const)[env.BENCH_DASHBOARD?.trim() || '1'] ?? 'yes',
+    dashboardCustomers: int('BENCH_DASHBOARD_CUSTOMERS', 100_000, 100),
+    dashboardRuns: int('BENCH_DASHBOARD_RUNS', 50, 1),
+    reseed: env.BENCH_RESEED?.trim() === '1',
   };
+  if (!['1', '0', 'only', undefined, ''].includes(env.BENCH_DASHBOARD?.trim())) throw new Error(`BENCH_DASHBOARD must be 1, 0 or only, got "${env.BENCH_DASHBOARD}"`);
   if (options.users <= options.connections) throw new Error('BENCH_USERS must exceed BENCH_CONNECTIONS (no id in flight twice)');
   return options;
 }
@@ -244,13 +260,25 @@ async function main(): Promise<void> {
   );
 
   const reports: BackendReport[] = [];
-  for (const backend of options.backends) {
-    reports.push(await benchBackend(backend, options));
-    await cleanup(); // stop, drop and remove before the next backend competes for the CPUs
+  if (options.dashboard !== 'only') {
+    for (const backend of options.backends) {
+      reports.push(await benchBackend(backend, options));
+      await cleanup(); // stop, drop and remove before the next backend competes for the CPUs
+    }
+  }
+  let dashboard: DashboardReport | undefined;
+  if (options.dashboard !== 'no') {
+    console.log(`\n[dashboard] overview, customers and payments pages at ${options.dashboardCustomers.toLocaleString('en-US')} customers`);
+    dashboard = await benchDashboard(
+      { repoRoot, adminUrl: options.adminUrl, customers: options.dashboardCustomers, runs: options.dashboardRuns, reseed: options.reseed, nodeArgs: options.nodeArgs },
+      cleanups,
+    );
+    await cleanup();
   }
 
-  printResults(reports, options.connections);
-  if (options.jsonPath) writeFileSync(options.jsonPath, JSON.stringify({ at: new Date().toISOString(), options, reports }, null, 2));
+  if (reports.length) printResults(reports, options.connections);
+  if (dashboard) printDashboard(dashboard);
+  if (options.jsonPath) writeFileSync(options.jsonPath, JSON.stringify({ at: new Date().toISOString(), options, reports, dashboard }, null, 2));
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

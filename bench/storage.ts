@@ -38,6 +38,21 @@ export class BenchDatabase {
   }
 
   /**
+   * A kept database of this name (the dashboard bench's ledger takes a minute to seed, so it
+   * is reused between runs); `fresh` drops what it held first.
+   */
+  static async kept(adminUrl: string, name: string, options: { fresh: boolean }): Promise<BenchDatabase> {
+    await withClient(adminUrl, async (c) => {
+      if (options.fresh) await c.query(`drop database if exists ${name} with (force)`);
+      const { rows } = await c.query('select 1 from pg_database where datname = $1', [name]);
+      if (!rows.length) await c.query(`create database ${name}`);
+    });
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return new BenchDatabase(adminUrl, name, url.toString());
+  }
+
+  /**
    * Per-database settings for new connections, e.g. "synchronous_commit=off" or
    * "log_statement=all" (BENCH_PG_SETTINGS, for profiling; the default run sets none).
    */

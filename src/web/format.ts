@@ -42,6 +42,20 @@ export function formatDate(date: Date, locale: Locale, timeZone = DISPLAY_TIME_Z
   return formatter(locale, false, timeZone).format(date);
 }
 
+/**
+ * A date formatter for `locale` with `options`, built once per pair: building an
+ * Intl.DateTimeFormat costs far more than formatting with it (a chart labels 42 dates).
+ */
+export function dateFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}:${JSON.stringify(options)}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(dateTag[locale], options);
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
 /** Indonesia's three zones by the names people there use; elsewhere what Intl calls it. */
 const ZONE_NAMES: Record<string, string> = { 'Asia/Jakarta': 'WIB', 'Asia/Pontianak': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' };
 
@@ -49,7 +63,7 @@ const ZONE_NAMES: Record<string, string> = { 'Asia/Jakarta': 'WIB', 'Asia/Pontia
 export function zoneName(date: Date, timeZone = DISPLAY_TIME_ZONE): string {
   const known = ZONE_NAMES[timeZone];
   if (known) return known;
-  const part = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName');
+  const part = dateFormat('en', { timeZone, timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName');
   return part?.value ?? timeZone;
 }
 

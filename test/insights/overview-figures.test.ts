@@ -341,3 +341,64 @@ describe('the business at a glance, against a ledger computed by hand', () => {
     expect(o.mrrByMonth[11]).toEqual({ month: '2026-03', mrr: 1_758_334, paying: 7 });
   });
 });
+
+describe('payments per day from their quarter-hour totals (migration 0023)', () => {
+  /** Payments and money per day in `timeZone`, straight from the payments rows: what the totals must say. */
+  async function fromRows(projectId: string, timeZone: string): Promise<Map<string, { payments: number; collected: number }>> {
+    const { rows } = await sql<{ day: string; n: number; amount: number }>`
+      select to_char(paid_at at time zone ${timeZone}, 'YYYY-MM-DD') as day, count(*)::int as n, sum(amount)::bigint as amount
+      from payments where project_id = ${projectId} and paid_at is not null group by 1
+    `.execute(t.deps.db);
+    return new Map(rows.map((r) => [r.day, { payments: r.n, collected: Number(r.amount) }]));
+  }
+
+  async function expectTotalsMatchRows(projectId: string, timeZone: string): Promise<void> {
+    const o = await getBusinessOverview(t.deps.db, { projectId, timeZone, now: t.clock.now() });
+    const expected = await fromRows(projectId, timeZone);
+    for (const d of o.days) expect({ day: d.day, payments: d.payments, collected: d.collected }).toEqual({ day: d.day, ...(expected.get(d.day) ?? { payments: 0, collected: 0 }) });
+    expect(o.days.reduce((n, d) => n + d.payments, 0)).toBeGreaterThan(0);
+  }
+
+  it('follow every way a paid_at is set, moved or removed, and ignore what rolls back, in zones with 45- and 30-minute offsets', async () => {
+    t.clock.set('2026-03-10T06:00:00Z');
+    const q = await createProject(t.url, { name: 'Quarter hours', plans: PLANS });
+    const endUserId = await endUser(t, q, 'customer-Q');
+    subs.set('Q', { id: (await subscriptionOf(t, endUserId))!.id, endUserId });
+    // Kathmandu (UTC+5:45) starts Mar 5 at 2026-03-04T18:15Z; Kolkata (UTC+5:30) at 18:30Z.
+    const edge1 = await pay('Q', 'pro', 150_000, '2026-03-04T18:14:59Z', {}, q);
+    const edge2 = await pay('Q', 'pro', 150_000, '2026-03-04T18:15:00Z', {}, q);
+    await pay('Q', 'business', 450_000, '2026-03-04T18:29:59Z', {}, q);
+    await pay('Q', 'business', 450_000, '2026-03-04T18:30:00Z', {}, q);
+    // Settled later: a pending payment gets its paid_at (the gateway's settlement time, in the past).
+    const pending = await pay('Q', 'pro', 150_000, null, { status: 'pending' }, q);
+    await t.deps.db.updateTable('payments').set({ status: 'paid', paid_at: new Date('2026-03-02T10:00:00Z') }).where('id', '=', pending).execute();
+    // Moved to another day, and an update that leaves paid_at and amount alone (no double count).
+    await t.deps.db.updateTable('payments').set({ paid_at: new Date('2026-03-06T23:50:00Z') }).where('id', '=', edge1).execute();
+    await t.deps.db.updateTable('payments').set({ status: 'refunded', paid_at: new Date('2026-03-04T18:15:00Z') }).where('id', '=', edge2).execute();
+    // Several changes to one payment in one transaction; and a transaction that rolls back.
+    await t.deps.db.transaction().execute(async (trx) => {
+      await trx.updateTable('payments').set({ paid_at: new Date('2026-03-01T00:00:00Z') }).where('id', '=', pending).execute();
+      await trx.updateTable('payments').set({ paid_at: new Date('2026-03-03T12:07:00Z') }).where('id', '=', pending).execute();
+    });
+    await expect(
+      t.deps.db.transaction().execute(async (trx) => {
+        await trx.updateTable('payments').set({ paid_at: new Date('2026-03-08T08:00:00Z') }).where('id', '=', edge1).execute();
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    // Deleted (an operator's cleanup): its money leaves the day.
+    const gone = await pay('Q', 'pro', 150_000, '2026-03-09T09:00:00Z', {}, q);
+    await t.deps.db.deleteFrom('payments').where('id', '=', gone).execute();
+
+    for (const zone of ['Asia/Kathmandu', 'Asia/Kolkata', 'Asia/Jakarta', 'UTC', 'America/St_Johns']) await expectTotalsMatchRows(q.id, zone);
+    const kathmandu = await getBusinessOverview(t.deps.db, { projectId: q.id, timeZone: 'Asia/Kathmandu', now: t.clock.now() });
+    const day = (d: string) => kathmandu.days.find((x) => x.day === d)!;
+    // 18:14:59Z moved away; 18:15Z and both 18:29:59Z / 18:30Z are Mar 5 in Kathmandu.
+    expect(day('2026-03-05')).toMatchObject({ payments: 3, collected: 1_050_000 });
+    expect(day('2026-03-04')).toMatchObject({ payments: 0 });
+    expect(day('2026-03-03')).toMatchObject({ payments: 1, collected: 150_000 });
+    expect(day('2026-03-09')).toMatchObject({ payments: 0 });
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from payment_quarter_hours where project_id = ${q.id} and (payments < 0 or amount < 0)`.execute(t.deps.db);
+    expect(rows[0]!.n).toBe(0);
+  });
+});

@@ -21,6 +21,7 @@ import * as m0019 from './0019_customer_list.ts';
 import * as m0020 from './0020_webhook_dashboard.ts';
 import * as m0021 from './0021_business_overview.ts';
 import * as m0022 from './0022_renewal_reminders.ts';
+import * as m0023 from './0023_money_by_quarter_hour.ts';
 
 /**
  * Forward-only migrations, in order. Names sort lexically; never edit a shipped one,
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0020_webhook_dashboard': m0020,
   '0021_business_overview': m0021,
   '0022_renewal_reminders': m0022,
+  '0023_money_by_quarter_hour': m0023,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,7 @@
 import type { Locale, Project, Role } from '../../../db/types.ts';
 import type { BusinessOverview } from '../../../modules/insights/business-overview.ts';
 import { barChart, type Bar, type BarChartOptions } from '../../../web/bar-chart.ts';
-import { formatMoney, zoneName } from '../../../web/format.ts';
+import { dateFormat, formatMoney, zoneName } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
@@ -145,7 +145,6 @@ const compacts: Record<Locale, Intl.NumberFormat> = {
   en: new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }),
   id: new Intl.NumberFormat('id-ID', { notation: 'compact', maximumFractionDigits: 1 }),
 };
-const TAG: Record<Locale, string> = { en: 'en-GB', id: 'id-ID' };
 
 function count(n: number, locale: Locale): string {
   return numbers[locale].format(n);
@@ -165,8 +164,8 @@ function monthNames(month: string, locale: Locale): { short: string; long: strin
   const [y, mo] = month.split('-').map(Number) as [number, number];
   const at = new Date(Date.UTC(y, mo - 1, 15));
   return {
-    short: new Intl.DateTimeFormat(TAG[locale], { month: 'short', timeZone: 'UTC' }).format(at),
-    long: new Intl.DateTimeFormat(TAG[locale], { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(at),
+    short: dateFormat(locale, { month: 'short', timeZone: 'UTC' }).format(at),
+    long: dateFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(at),
   };
 }
 
@@ -176,7 +175,7 @@ function dayNames(day: string, locale: Locale): { dayOfMonth: string; monthShort
   const at = new Date(Date.UTC(y, mo - 1, d, 12));
   return {
     dayOfMonth: String(d),
-    monthShort: new Intl.DateTimeFormat(TAG[locale], { month: 'short', timeZone: 'UTC' }).format(at),
-    long: new Intl.DateTimeFormat(TAG[locale], { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(at),
+    monthShort: dateFormat(locale, { month: 'short', timeZone: 'UTC' }).format(at),
+    long: dateFormat(locale, { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(at),
   };
 }
