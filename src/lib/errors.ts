@@ -39,6 +39,7 @@ export const ERROR_STATUS = {
   default_plan_must_be_free: 422,
   plan_change_not_allowed: 422,
   currency_mismatch: 422,
+  email_not_possible: 422,
   rate_limited: 429,
   internal_error: 500,
   payment_gateway_unavailable: 502,

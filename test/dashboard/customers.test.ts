@@ -357,6 +357,48 @@ describe('acting for a customer', () => {
     expect((await new PortalClient(t.url, t.deps.config.publicUrl).get(url)).status).toBe(410);
   });
 
+  it('emails the payment link to the customer: their language, "Pay now" lands on the payment; not without an address, not twice in 10 minutes', async () => {
+    const c = await signIn(t, email('finance'));
+    const paymentId = ids['first-purchase:payment']!;
+    const action = `${page('first-purchase')}/payments/${paymentId}/email`;
+    // No address on file: no button, and a POST says why.
+    expect((await c.get(page('first-purchase'))).text).not.toContain(`action="${action}"`);
+    const refused = await c.post(action, { csrf: await csrfOf(c), action_id: 'no-address' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('This customer has no email address on file');
+
+    await db().updateTable('end_users').set({ email: 'first@buyer.test', locale: 'id' }).where('id', '=', ids['first-purchase']!).execute();
+    const shown = (await c.get(page('first-purchase'))).text;
+    expect(shown).toContain('Email it to first@buyer.test');
+    world.catcher.clear();
+    const res = await submit(c, page('first-purchase'), action);
+    expect(res.status, res.text).toBe(303);
+    expect(res.location).toBe(`${page('first-purchase')}?notice=link_emailed`);
+    const after = (await c.get(res.location!)).text;
+    expect(after).toContain('The payment link is on its way to the customer.');
+    expect(after).toContain('<td data-label="Email">Payment link<br><span class="muted">Siap dibayar: Pro, Rp150.000</span></td>');
+    expect((await auditOf('customer.payment_link_emailed'))[0]).toMatchObject({ actor_user_id: userIds.finance, subject_id: paymentId });
+
+    while ((await deliverEmails(t.deps)).sent > 0);
+    const [message, ...more] = world.catcher.messages().filter((m) => m.to.includes('first@buyer.test'));
+    expect(more).toHaveLength(0);
+    expect(message!.subject).toBe('Siap dibayar: Pro, Rp150.000');
+    expect(message!.text).toContain('Customers Co mengirimkan tautan untuk membayar Rp150.000 untuk Pro.');
+    const link = /Bayar sekarang: (\S+)/.exec(message!.text)?.[1];
+    expect(link).toContain(`flow=pay%3A${paymentId}`);
+    const landed = await new PortalClient(t.url, t.deps.config.publicUrl).get(link!);
+    expect(landed.status).toBe(303);
+    expect(landed.location).toBe(`/portal/payments/${paymentId}`);
+
+    // Again at once: refused, saying when it can go; ten minutes later it goes.
+    const again = await submit(c, page('first-purchase'), action);
+    expect(again.status).toBe(429);
+    expect(again.text).toContain('The payment link was emailed less than 10 minutes ago.');
+    t.clock.advance(10 * 60_000);
+    expect((await submit(c, page('first-purchase'), action)).location).toBe(`${page('first-purchase')}?notice=link_emailed`);
+    expect(await db().selectFrom('email_outbox').select('id').where('type', '=', 'payment_link').where('end_user_id', '=', ids['first-purchase']!).execute()).toHaveLength(2);
+  });
+
   it("refuses a viewer's forged POST to every action with 403, and nothing changes", async () => {
     const c = await signIn(t, email('viewer'));
     const csrf = await csrfOf(c);
@@ -371,6 +413,7 @@ describe('acting for a customer', () => {
       ['withdraw', {}],
       ['portal', {}],
       [`payments/${ids['first-purchase:payment']}/link`, {}],
+      [`payments/${ids['first-purchase:payment']}/email`, {}],
       [`sessions/${session.id}/revoke`, {}],
     ] as const) {
       const target = action.startsWith('payments/') ? page('first-purchase') : page('biz-active');
@@ -380,6 +423,7 @@ describe('acting for a customer', () => {
     expect(await db().selectFrom('subscriptions').selectAll().where('project_id', '=', project.id).orderBy('id').execute()).toEqual(before);
     expect((await db().selectFrom('audit_log').select('id').where('project_id', '=', project.id).execute()).length).toBe(auditsBefore);
     expect((await db().selectFrom('portal_tokens').select('token_hash').execute()).length).toBe(tokensBefore);
+    expect(await db().selectFrom('email_outbox').select('id').where('idempotency_key', 'like', '%forged%').execute()).toHaveLength(0);
     // And a finance member's POST without the session's token is refused too.
     const finance = await signIn(t, email('finance'));
     expect((await finance.post(`${page('biz-active')}/cancel`, { csrf: 'not-the-token', action_id: 'no-token' })).status).toBe(403);

@@ -10,6 +10,7 @@ import { renderCancellationScheduled } from '../../src/modules/email/templates/c
 import type { EmailBase, RenderedEmail } from '../../src/modules/email/templates/layout.ts';
 import { renderPastDue } from '../../src/modules/email/templates/past-due.ts';
 import { renderRenewalReminder } from '../../src/modules/email/templates/renewal-reminder.ts';
+import { renderPaymentLink } from '../../src/modules/email/templates/payment-link.ts';
 import { renderPaymentFailed } from '../../src/modules/email/templates/payment-failed.ts';
 import { renderPlanChanged } from '../../src/modules/email/templates/plan-changed.ts';
 import { renderSubscriptionEnded } from '../../src/modules/email/templates/subscription-ended.ts';
@@ -76,6 +77,12 @@ const EMAILS: Array<{ name: string; heading: Record<Locale, string>; render: (ba
         graceEnds: graceEnd,
         pay: { url: 'https://billing.example/portal?session=abc&flow=pay%3Apay_1', until: graceEnd },
       }),
+  },
+  {
+    name: 'payment-link',
+    heading: { en: 'A payment is waiting for you', id: 'Ada pembayaran menunggu Anda' },
+    render: (b) =>
+      renderPaymentLink({ ...b, planName: 'Business', amount: 450_000, currency: 'IDR', purpose: 'upgrade', pay: { url: 'https://billing.example/portal?session=abc&flow=pay%3Apay_2', until: graceEnd } }),
   },
   {
     name: 'past-due',

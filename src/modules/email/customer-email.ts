@@ -28,20 +28,21 @@ export interface CustomerEmail {
  * it tells of), unless email is off, the project switched the type off, or the customer has
  * no address on file. `render` writes it in the customer's language (the end user's, else
  * the project's default), or returns undefined when there is nothing to say after all.
+ * Returns whether it was queued (false too when its cause already was).
  */
 export async function queueCustomerEmail(
   trx: Db,
   deps: EmailDeps,
   e: CustomerEmail,
   render: (base: EmailBase) => Promise<RenderedEmail | undefined> | RenderedEmail | undefined,
-): Promise<void> {
-  if (!deps.mail) return;
+): Promise<boolean> {
+  if (!deps.mail) return false;
   const r = await loadRecipient(trx, e.projectId, e.endUserId);
-  if (!r?.email || r.email_disabled_types.includes(e.type)) return;
+  if (!r?.email || r.email_disabled_types.includes(e.type)) return false;
   const locale = r.locale ?? r.default_locale;
   const rendered = await render({ locale, timeZone: r.time_zone, projectName: r.project_name, theme: r.theme_config, customerName: r.customer_name });
-  if (!rendered) return;
-  await queueEmail(trx, {
+  if (!rendered) return false;
+  return queueEmail(trx, {
     projectId: e.projectId,
     endUserId: e.endUserId,
     type: e.type,

@@ -155,3 +155,19 @@ export function listEmailsOfEndUser(db: Db, projectId: string, endUserId: string
     .limit(limit)
     .execute();
 }
+
+/** When the customer was last sent an email of `type` whose cause starts with `causePrefix`, after `since` (index email_outbox_by_user). */
+export async function lastEmailSince(db: Db, q: { projectId: string; endUserId: string; type: EmailType; causePrefix: string; since: Date }): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('email_outbox')
+    .select('created_at')
+    .where('end_user_id', '=', q.endUserId)
+    .where('project_id', '=', q.projectId)
+    .where('type', '=', q.type)
+    .where('created_at', '>', q.since)
+    .where('idempotency_key', 'like', `${q.type}:${q.causePrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.created_at;
+}

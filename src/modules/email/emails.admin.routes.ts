@@ -17,6 +17,7 @@ const TYPE_MEANINGS: Record<(typeof ALL_EMAIL_TYPES)[number], string> = {
   cancellation_scheduled: 'a cancellation at period end was scheduled',
   plan_changed: 'a plan change took effect',
   sign_in_code: 'the hosted login page\'s six-digit code and one-click link',
+  payment_link: 'someone in the dashboard emailed the customer an open payment: a "Pay now" sign-in link that opens it',
 };
 
 const EmailsQuery = Type.Object(

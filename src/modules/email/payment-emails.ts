@@ -6,6 +6,7 @@ import { planText, queueCustomerEmail, signInButton, type EmailDeps } from './cu
 import type { PaymentEmailBase, RenderedEmail } from './templates/layout.ts';
 import { renderPaymentFailed } from './templates/payment-failed.ts';
 import { renderPaymentInstructions } from './templates/payment-instructions.ts';
+import { renderPaymentLink } from './templates/payment-link.ts';
 import { renderReceipt } from './templates/receipt.ts';
 
 /**
@@ -69,6 +70,24 @@ export async function queuePaymentFailed(trx: Db, deps: EmailDeps, payment: Paym
   );
 }
 
+/**
+ * An open payment, emailed to its customer because someone at the project asked (the
+ * dashboard's "Email the payment link"): "Pay now" signs them in on it, until the payment
+ * expires and a week at most. `cause` tells one request from another (each is sent).
+ * Returns whether it was queued: false when email is off or the customer has no address.
+ */
+export async function queuePaymentLink(trx: Db, deps: EmailDeps, paymentId: string, cause: string, now: Date): Promise<boolean> {
+  const render = async (p: PaymentContext, base: PaymentEmailBase) =>
+    p.status === 'pending'
+      ? renderPaymentLink({
+          ...base,
+          purpose: p.purpose,
+          pay: await signInButton(trx, deps, { projectId: p.project_id, endUserId: p.end_user_id, locale: base.locale, flow: `pay:${p.id}`, until: p.expires_at, now }),
+        })
+      : undefined;
+  return queueAboutPayment(trx, deps, paymentId, 'payment_link', now, render, cause);
+}
+
 type PaymentContext = NonNullable<Awaited<ReturnType<typeof loadPaymentContext>>>;
 
 async function queueAboutPayment(
@@ -78,11 +97,12 @@ async function queueAboutPayment(
   type: EmailType,
   now: Date,
   render: (p: PaymentContext, base: PaymentEmailBase) => Promise<RenderedEmail | undefined> | RenderedEmail | undefined,
-): Promise<void> {
-  if (!deps.mail) return;
+  cause = paymentId,
+): Promise<boolean> {
+  if (!deps.mail) return false;
   const p = await loadPaymentContext(trx, paymentId);
-  if (!p) return;
-  await queueCustomerEmail(trx, deps, { projectId: p.project_id, endUserId: p.end_user_id, type, cause: p.id, now }, (base) => {
+  if (!p) return false;
+  return queueCustomerEmail(trx, deps, { projectId: p.project_id, endUserId: p.end_user_id, type, cause, now }, (base) => {
     const plan = planInLocale({ name: p.plan_name, description: p.plan_description, features: p.plan_features, translations: p.plan_translations }, base.locale);
     return render(p, { ...base, planName: plan.name, amount: p.amount, currency: p.currency });
   });
@@ -99,6 +119,7 @@ function loadPaymentContext(trx: Db, paymentId: string) {
       'payments.project_id',
       'payments.end_user_id',
       'payments.status',
+      'payments.purpose',
       'payments.amount',
       'payments.currency',
       'payments.payment_method',

@@ -121,6 +121,6 @@ function queueAboutSubscription(
   cause: string,
   now: Date,
   render: (base: EmailBase) => Promise<RenderedEmail | undefined>,
-): Promise<void> {
+): Promise<boolean> {
   return queueCustomerEmail(trx, deps, { projectId: sub.project_id, endUserId: sub.end_user_id, type, cause, now }, render);
 }

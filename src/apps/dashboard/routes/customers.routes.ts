@@ -8,7 +8,8 @@ import type { EndUser, Plan, Subscription } from '../../../db/types.ts';
 import { AppError } from '../../../lib/errors.ts';
 import { can } from '../../../modules/accounts/roles.ts';
 import { recordAudit } from '../../../modules/audit/audit.repository.ts';
-import { listEmailsOfEndUser } from '../../../modules/email/email.repository.ts';
+import { lastEmailSince, listEmailsOfEndUser } from '../../../modules/email/email.repository.ts';
+import { queuePaymentLink } from '../../../modules/email/payment-emails.ts';
 import {
   CUSTOMER_STATES,
   eachCustomerPage,
@@ -28,6 +29,7 @@ import { whyNotCancel } from '../../../modules/subscriptions/may-cancel.ts';
 import { quotePlanChange } from '../../../modules/subscriptions/plan-change.ts';
 import { findSubscriptionOfEndUser } from '../../../modules/subscriptions/subscriptions.repository.ts';
 import { CSV_BOM, csvRow } from '../../../web/csv.ts';
+import { formatDateTime } from '../../../web/format.ts';
 import { newActionId } from '../../../web/once.ts';
 import { displayStatus } from '../../portal/portal.service.ts';
 import { chromeFor, sendPage } from '../http/pages.ts';
@@ -38,6 +40,8 @@ import { customerPage, customersPage, paymentLinkPage, rowState, type CustomerVi
 const PAGE_SIZE = 50;
 /** A sign-in link for a payment works until the payment's deadline, and a week at most. */
 const PAYMENT_LINK_MAX_MS = 7 * 86_400_000;
+/** One payment-link email per payment in this long. */
+const EMAIL_LINK_EVERY_MS = 10 * 60_000;
 const REASON_MAX = 500;
 
 const ProjectParams = Type.Object({ projectId: Type.String({ maxLength: 80 }) }, { additionalProperties: false });
@@ -148,6 +152,7 @@ export function customerRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         sessions,
         emails,
         canAct: can(role, 'act_on_customers'),
+        mailOn: Boolean(deps.mail),
         csrf: ctx.csrf,
         actionId: newActionId,
         notice: extra.notice ? c.notices[extra.notice] : undefined,
@@ -412,6 +417,34 @@ export function customerRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       if (!shown) return reply.code(303).header('location', location).send();
       const chrome = chromeFor(request, ctx, { id: p.id, name: p.name, section: 'customers' });
       return sendPage(reply, paymentLinkPage(chrome, { projectId: p.id, externalId: eu.external_id, url: shown.url, until: shown.until, timeZone: p.time_zone, locale: ctx.locale }));
+    });
+
+    /**
+     * The same link emailed to the customer (the `payment_link` email, queued with the audit
+     * entry in one transaction), at most once per payment in EMAIL_LINK_EVERY_MS so a
+     * double-minded click does not flood their inbox.
+     */
+    app.post('/projects/:projectId/customers/:endUserId/payments/:paymentId/email', { ...act, schema: { params: PaymentParams, body: Plain, hide: true } }, async (request, reply) => {
+      const ctx = dashboardContext(request);
+      const c = ctx.t.customers;
+      const eu = await customerOf(request);
+      const { project: p } = projectAccess(request);
+      const payment = await findPaymentOfEndUser(deps.db, { projectId: p.id, endUserId: eu.id }, { id: request.params.paymentId });
+      if (!payment) throw new AppError('not_found', 'No such payment for this customer');
+      return perform(request, reply, eu, async () => {
+        const now = deps.clock.now();
+        if (payment.status !== 'pending') throw new AppError('email_not_possible', c.paymentNotOpen);
+        if (!deps.mail) throw new AppError('email_not_possible', c.emailOff);
+        if (!eu.email) throw new AppError('email_not_possible', c.noEmailOnFile);
+        const last = await lastEmailSince(deps.db, { projectId: p.id, endUserId: eu.id, type: 'payment_link', causePrefix: `${payment.id}:`, since: new Date(now.getTime() - EMAIL_LINK_EVERY_MS) });
+        if (last) throw new AppError('rate_limited', c.emailedRecently(formatDateTime(new Date(last.getTime() + EMAIL_LINK_EVERY_MS), ctx.locale, p.time_zone)));
+        const audit = auditor(request, eu, 'customer.payment_link_emailed', { payment_id: payment.id, to: eu.email });
+        await deps.db.transaction().execute(async (trx) => {
+          if (!(await queuePaymentLink(trx, deps, payment.id, `${payment.id}:${request.body.action_id}`, now))) throw new AppError('email_not_possible', c.noEmailOnFile);
+          await audit.write(trx, payment.id);
+        });
+        return 'link_emailed';
+      });
     });
   };
 }

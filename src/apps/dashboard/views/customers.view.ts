@@ -134,6 +134,8 @@ export interface CustomerView {
   sessions: Array<{ id: string; created_at: Date; expires_at: Date; ended_at: Date | null }>;
   emails: Array<{ id: string; type: string; subject: string; status: EmailStatus; attempts: number; last_error: string | null; created_at: Date; sent_at: Date | null }>;
   canAct: boolean;
+  /** Email can be sent from this server (SMTP_URL or the development mail catcher). */
+  mailOn: boolean;
   csrf: string;
   actionId: () => string;
   notice?: string | undefined;
@@ -207,7 +209,11 @@ export function customerPage(chrome: Chrome, v: CustomerView): SafeHtml {
     }
     if (v.openPayment) {
       parts.push(
-        html`<div><h3>${c.sendLinkTitle}</h3><p>${c.sendLinkHelp}</p>${form(`payments/${encodeURIComponent(v.openPayment.id)}/link`, html`<button type="submit" class="button secondary">${c.sendLink}</button>`)}</div>`,
+        html`<div><h3>${c.sendLinkTitle}</h3><p>${c.sendLinkHelp}</p>${form(`payments/${encodeURIComponent(v.openPayment.id)}/link`, html`<button type="submit" class="button secondary">${c.sendLink}</button>`)}${
+          v.mailOn && eu.email
+            ? html`<p>${c.emailLinkHelp}</p>${form(`payments/${encodeURIComponent(v.openPayment.id)}/email`, html`<button type="submit" class="button secondary">${c.emailLink(eu.email)}</button>`)}`
+            : ''
+        }</div>`,
       );
     }
     parts.push(

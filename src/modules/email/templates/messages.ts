@@ -65,6 +65,14 @@ export const en = {
     nextPeriod: 'Renewal covers',
     ifNot: (grace: string) => `If it is still unpaid when the period ends, your subscription becomes past due and stays usable until ${grace} while you pay.`,
   },
+  paymentLink: {
+    subject: (plan: string, amount: A) => `Ready to pay: ${plan}, ${amount}`,
+    heading: 'A payment is waiting for you',
+    intro: (project: string, amount: A, plan: string) => `${project} sent you a link to pay ${amount} for ${plan}.`,
+    purpose: 'For',
+    purposes: { new: 'Your subscription', upgrade: 'Your upgrade', renewal: 'Your renewal' } as Record<'new' | 'upgrade' | 'renewal', string>,
+    ignore: 'If you did not expect this, you can ignore this email: nothing is charged until you pay.',
+  },
   paymentFailed: {
     failed: {
       subject: (plan: string, amount: A) => `Payment failed: ${plan}, ${amount}`,
@@ -201,6 +209,14 @@ export const id: EmailMessages = {
     periodEnds: 'Periode sekarang berakhir',
     nextPeriod: 'Perpanjangan untuk',
     ifNot: (grace) => `Bila belum dibayar saat periode berakhir, langganan Anda lewat jatuh tempo dan tetap dapat digunakan sampai ${grace} selama Anda membayar.`,
+  },
+  paymentLink: {
+    subject: (plan, amount) => `Siap dibayar: ${plan}, ${amount}`,
+    heading: 'Ada pembayaran menunggu Anda',
+    intro: (project, amount, plan) => `${project} mengirimkan tautan untuk membayar ${amount} untuk ${plan}.`,
+    purpose: 'Untuk',
+    purposes: { new: 'Langganan Anda', upgrade: 'Peningkatan paket Anda', renewal: 'Perpanjangan Anda' },
+    ignore: 'Bila Anda tidak mengharapkan email ini, abaikan saja: tidak ada yang ditagih sebelum Anda membayar.',
   },
   paymentFailed: {
     failed: {
