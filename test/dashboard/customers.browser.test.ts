@@ -1,25 +1,30 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
+import type { TestApp } from '../support/app.ts';
 import { pendingUpgrade } from '../support/billing.ts';
 import { artifactPath, launchBrowser } from '../support/browser.ts';
 import { addPerson, DASHBOARD_PASSWORD } from '../support/dashboard.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
+import { startMailApp, type MailWorld } from '../support/mail.ts';
 
 /**
  * The customers pages in real Chromium: the list with a search, one customer's page, and
- * one action (cancel at the period end with a reason), at desktop and phone widths in both
- * languages; axe-clean, no sideways scrolling; screenshots in test-artifacts/.
+ * actions (cancel at the period end with a reason; email a payment link, which arrives at
+ * the mail catcher), at desktop and phone widths in both languages; axe-clean, no sideways
+ * scrolling; screenshots in test-artifacts/.
  */
 
+let world: MailWorld;
 let t: TestApp;
 let browser: Browser;
 let project: TestProject;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  world = await startMailApp();
+  t = world.t;
   t.clock.set(new Date());
   project = await createProject(t.url, { name: 'Acme Notes' });
   await addPerson(t, 'owner@example.com', { projectId: project.id, role: 'owner' });
@@ -43,12 +48,13 @@ beforeAll(async () => {
     }
   }
   t.clock.advance(60_000);
-  await pendingUpgrade(t, project, 'eko-05', 'pro');
+  const eko = await pendingUpgrade(t, project, 'eko-05', 'pro');
+  await t.database.db.updateTable('end_users').set({ email: 'eko@acme.test', name: 'Eko Prasetyo' }).where('id', '=', eko.eu).execute();
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await t?.close();
+  await world?.close();
 });
 
 async function check(page: Page, name: string, width: number): Promise<void> {
@@ -110,6 +116,22 @@ describe('the customers pages in a browser', { timeout: 180_000 }, () => {
     await check(page, 'customer-canceled-en', 1100);
     await page.getByRole('button', { name: 'Resume subscription' }).click();
     await page.waitForURL(/notice=resumed/);
+    await context.close();
+  });
+
+  it("emails an open payment's link to the customer, who gets it in the mail catcher", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 900 }, locale: 'id-ID' });
+    const page = await context.newPage();
+    await signIn(page);
+    await page.goto(`${t.url}/dashboard/projects/${project.id}/customers/eko-05`);
+    world.catcher.clear();
+    await page.getByRole('button', { name: 'Kirim lewat email ke eko@acme.test' }).click();
+    await page.waitForURL(/notice=link_emailed/);
+    expect(await page.getByRole('status').textContent()).toContain('Tautan pembayaran sedang dikirim ke pelanggan.');
+    await check(page, 'customer-link-emailed-id', 390);
+    while ((await deliverEmails(t.deps)).sent > 0);
+    const [message] = world.catcher.messages().filter((m) => m.to.includes('eko@acme.test'));
+    expect(message?.subject).toBe('Ready to pay: Pro, IDR 150,000');
     await context.close();
   });
 });

@@ -296,3 +296,19 @@ describe('refunds made at Midtrans without Langgan', () => {
     expect(page).toContain('Phone call');
   });
 });
+
+describe('emailing a payment link without email set up', () => {
+  it('offers no email button and answers a POST with 422 naming why; copying the link still works', async () => {
+    const { payment, eu } = await pendingUpgrade(t, project, 'no-mail-here');
+    await t.database.db.updateTable('end_users').set({ email: 'someone@example.com' }).where('id', '=', eu).execute();
+    const finance = await signIn(t, email('finance'));
+    const customer = `/dashboard/projects/${project.id}/customers/no-mail-here`;
+    const shown = await finance.get(customer);
+    expect(shown.text).toContain('Get a payment link');
+    expect(shown.text).not.toContain('Email it to');
+    const res = await finance.post(`${customer}/payments/${payment.id}/email`, { csrf: await csrfOf(finance), action_id: 'no-mail' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Email is not set up on this server (SMTP_URL), so nothing can be emailed.');
+    expect(await t.database.db.selectFrom('email_outbox').select('id').execute()).toHaveLength(0);
+  });
+});

@@ -209,11 +209,9 @@ export function customerPage(chrome: Chrome, v: CustomerView): SafeHtml {
     }
     if (v.openPayment) {
       parts.push(
-        html`<div><h3>${c.sendLinkTitle}</h3><p>${c.sendLinkHelp}</p>${form(`payments/${encodeURIComponent(v.openPayment.id)}/link`, html`<button type="submit" class="button secondary">${c.sendLink}</button>`)}${
-          v.mailOn && eu.email
-            ? html`<p>${c.emailLinkHelp}</p>${form(`payments/${encodeURIComponent(v.openPayment.id)}/email`, html`<button type="submit" class="button secondary">${c.emailLink(eu.email)}</button>`)}`
-            : ''
-        }</div>`,
+        html`<div><h3>${c.sendLinkTitle}</h3><p>${c.sendLinkHelp}${v.mailOn && eu.email ? html` ${c.emailLinkHelp}` : ''}</p><div class="actions">${form(`payments/${encodeURIComponent(v.openPayment.id)}/link`, html`<button type="submit" class="button secondary">${c.sendLink}</button>`)}${
+          v.mailOn && eu.email ? form(`payments/${encodeURIComponent(v.openPayment.id)}/email`, html`<button type="submit" class="button secondary">${c.emailLink(eu.email)}</button>`) : ''
+        }</div></div>`,
       );
     }
     parts.push(
