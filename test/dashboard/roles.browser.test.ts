@@ -34,6 +34,13 @@ const email = (role: Role) => `${role}@acme.test`;
 const FORBIDDEN = 'Your role in this project does not allow this.';
 
 let t: TestApp;
+/**
+ * Where the browser opens the dashboard: PUBLIC_URL (http://localhost:<port>), the origin the
+ * server's same-origin check expects. A fetch() sends its page's real Origin (only a form
+ * post sends `null` under the no-referrer policy), so from t.url (127.0.0.1) every forged
+ * POST would be refused by the origin check before the role check was ever asked.
+ */
+let site: string;
 let browser: Browser;
 let project: TestProject;
 let endUserId: string;
@@ -51,7 +58,7 @@ const webhooksPath = () => `${base()}/webhooks`;
 const endpointPath = () => `${webhooksPath()}/${endpoint.id}`;
 
 async function signIn(page: Page, role: Role): Promise<void> {
-  await page.goto(`${t.url}/dashboard`);
+  await page.goto(`${site}/dashboard`);
   await page.getByLabel('Email').fill(email(role));
   await page.getByLabel('Password').fill(DASHBOARD_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -66,11 +73,10 @@ function postForms(page: Page, prefix: string): Promise<string[]> {
 }
 
 /**
- * A POST forged from inside the signed-in page: same origin, the session's cookie, the
+ * A POST forged from inside the signed-in page with fetch: same origin (Chromium sends the
+ * page's Origin, PUBLIC_URL's, and Sec-Fetch-Site: same-origin), the session's cookie, the
  * session's real CSRF token (read from the sign-out form, as any script on the page could)
- * and a fresh action id. `mode: 'same-origin'` makes Chromium send the request the way it
- * sends the page's own forms here (Origin `null` under the pages' no-referrer policy, with
- * Sec-Fetch-Site: same-origin), since the test server's address is not PUBLIC_URL's host.
+ * and a fresh action id.
  */
 async function forge(page: Page, path: string, fields: Record<string, string> = {}): Promise<{ status: number; url: string; text: string }> {
   const csrf = await page.locator('form[action="/dashboard/logout"] input[name="csrf"]').inputValue();
@@ -78,7 +84,7 @@ async function forge(page: Page, path: string, fields: Record<string, string> = 
   const body = { csrf, action_id: `forged-${randomUUID()}`, ...fields };
   return page.evaluate(
     async ({ path, body }) => {
-      const res = await fetch(path, { method: 'POST', mode: 'same-origin', credentials: 'same-origin', body: new URLSearchParams(body) });
+      const res = await fetch(path, { method: 'POST', credentials: 'same-origin', body: new URLSearchParams(body) });
       return { status: res.status, url: res.url, text: await res.text() };
     },
     { path, body },
@@ -137,6 +143,7 @@ beforeAll(async () => {
   // One webhook endpoint (nothing delivers in tests: no worker runs).
   endpoint = await addEndpoint(t, project.id, { url: 'https://hooks.acme.example/langgan', description: 'Acme receiver' });
 
+  site = t.deps.config.publicUrl.replace(/\/$/, '');
   browser = await launchBrowser();
   for (const role of ROLES) {
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
@@ -155,7 +162,7 @@ describe('what each role sees', { timeout: 60_000 }, () => {
   for (const role of ROLES) {
     it(`${role}: the customer page, with the actions only if the role may act`, async () => {
       const page = pages[role];
-      const res = await page.goto(`${t.url}${customerPath()}`);
+      const res = await page.goto(`${site}${customerPath()}`);
       expect(res!.status()).toBe(200);
       // Read-only content, for everyone.
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Ana Wijaya');
@@ -168,8 +175,7 @@ describe('what each role sees', { timeout: 60_000 }, () => {
       const cancel = page.getByRole('button', { name: 'Cancel at period end' });
       const readOnly = page.getByText('You can read this customer; acting for them needs the finance, admin or owner role.');
       if (MAY[role].actOnCustomers) {
-        expect(forms.filter((a) => !a.startsWith('sessions/'))).toEqual(['cancel', 'downgrade', 'portal']);
-        expect(forms.filter((a) => a.startsWith('sessions/')).length).toBeGreaterThan(0); // revoke the portal session
+        expect(forms).toEqual(['cancel', 'downgrade', 'portal']);
         expect(await cancel.isVisible()).toBe(true);
         expect(await page.getByRole('button', { name: 'Schedule downgrade' }).isVisible()).toBe(true);
         expect(await page.getByRole('button', { name: "Open this customer's portal" }).isVisible()).toBe(true);
@@ -184,7 +190,7 @@ describe('what each role sees', { timeout: 60_000 }, () => {
 
     it(`${role}: the payment page, with the refund forms only if the role may act`, async () => {
       const page = pages[role];
-      const res = await page.goto(`${t.url}${paymentPath()}`);
+      const res = await page.goto(`${site}${paymentPath()}`);
       expect(res!.status()).toBe(200);
       const main = (await page.locator('main').textContent())!;
       expect(main).toContain(orderId);
@@ -211,7 +217,7 @@ describe('what each role sees', { timeout: 60_000 }, () => {
 
     it(`${role}: the webhook pages, with create, edit, rotate, test and delete only for admin and owner`, async () => {
       const page = pages[role];
-      expect((await page.goto(`${t.url}${webhooksPath()}`))!.status()).toBe(200);
+      expect((await page.goto(`${site}${webhooksPath()}`))!.status()).toBe(200);
       expect(await page.getByRole('link', { name: endpoint.url }).isVisible()).toBe(true);
       const add = page.getByRole('link', { name: 'Add an endpoint' });
       const settingsReadOnly = page.getByText('You can read these settings; changing them needs the admin or owner role.');
@@ -223,7 +229,7 @@ describe('what each role sees', { timeout: 60_000 }, () => {
         expect(await settingsReadOnly.isVisible()).toBe(true);
       }
 
-      expect((await page.goto(`${t.url}${endpointPath()}`))!.status()).toBe(200);
+      expect((await page.goto(`${site}${endpointPath()}`))!.status()).toBe(200);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(endpoint.url);
       expect(await page.locator('main').textContent()).toContain('Acme receiver');
       expect(await page.locator('main').textContent()).not.toContain('whsec_');
@@ -237,13 +243,13 @@ describe('what each role sees', { timeout: 60_000 }, () => {
       if (MAY[role].manageWebhooks) {
         expect(forms).toEqual(['test', 'rotate']);
         for (const control of controls) expect(await control.isVisible()).toBe(true);
-        expect((await page.goto(`${t.url}${webhooksPath()}/new`))!.status()).toBe(200);
+        expect((await page.goto(`${site}${webhooksPath()}/new`))!.status()).toBe(200);
       } else {
         expect(forms).toEqual([]);
         for (const control of controls) expect(await control.count()).toBe(0);
         // The forms' own pages are refused too, not only hidden.
         for (const path of [`${webhooksPath()}/new`, `${endpointPath()}/edit`, `${endpointPath()}/delete`]) {
-          const res = await page.goto(`${t.url}${path}`);
+          const res = await page.goto(`${site}${path}`);
           expect(res!.status(), `GET ${path}`).toBe(403);
           expect(await page.locator('main').textContent()).toContain(FORBIDDEN);
         }
@@ -255,17 +261,17 @@ describe('what each role sees', { timeout: 60_000 }, () => {
 describe("a viewer's pages", { timeout: 60_000 }, () => {
   it('are axe-clean, at 1100 px and on a 390 px phone (screenshots of the customer page)', async () => {
     const page = pages.viewer;
-    await page.goto(`${t.url}${customerPath()}`);
+    await page.goto(`${site}${customerPath()}`);
     await page.screenshot({ path: artifactPath('dashboard-roles-viewer-customer-1100.png'), fullPage: true });
     await axeClean(page, 'customer at 1100px');
-    await page.goto(`${t.url}${paymentPath()}`);
+    await page.goto(`${site}${paymentPath()}`);
     await axeClean(page, 'payment at 1100px');
-    await page.goto(`${t.url}${endpointPath()}`);
+    await page.goto(`${site}${endpointPath()}`);
     await axeClean(page, 'endpoint at 1100px');
 
     await page.setViewportSize({ width: 390, height: 844 });
     try {
-      await page.goto(`${t.url}${customerPath()}`);
+      await page.goto(`${site}${customerPath()}`);
       await page.screenshot({ path: artifactPath('dashboard-roles-viewer-customer-390.png'), fullPage: true });
       await axeClean(page, 'customer at 390px');
     } finally {
@@ -279,7 +285,7 @@ describe('forged POSTs', { timeout: 60_000 }, () => {
     // The control for the refusals below: the same request, for something a viewer may do,
     // passes the origin and CSRF checks and runs (so a 403 below is the role check's).
     const page = pages.viewer;
-    await page.goto(`${t.url}${paymentPath()}`);
+    await page.goto(`${site}${paymentPath()}`);
     const res = await forge(page, `${paymentPath()}/check`);
     expect(res.status, res.text.slice(0, 500)).toBe(200);
     expect(res.url).toMatch(/notice=checked$/);
@@ -288,7 +294,7 @@ describe('forged POSTs', { timeout: 60_000 }, () => {
 
   it("a viewer's forged refund, cancel, downgrade and webhook rotate, test and delete are 403s that change nothing", async () => {
     const page = pages.viewer;
-    await page.goto(`${t.url}${customerPath()}`);
+    await page.goto(`${site}${customerPath()}`);
     const before = await ledger();
     await expectRefused(page, `${paymentPath()}/refund`, { refund_key: `rfd_${randomUUID().replaceAll('-', '')}`, channel: 'midtrans', 'midtrans-amount': '150000', 'midtrans-reason': 'forged' });
     await expectRefused(page, `${paymentPath()}/refund`, { refund_key: `rfd_${randomUUID().replaceAll('-', '')}`, channel: 'outside', 'outside-amount': '150000', 'outside-note': 'forged' });
@@ -312,7 +318,7 @@ describe('forged POSTs', { timeout: 60_000 }, () => {
 
   it("a finance member's forged webhook create, edit, rotate, test and delete are 403s that change nothing", async () => {
     const page = pages.finance;
-    await page.goto(`${t.url}${webhooksPath()}`);
+    await page.goto(`${site}${webhooksPath()}`);
     const before = await ledger();
     await expectRefused(page, `${webhooksPath()}/new`, { url: 'https://evil.example/forged', description: 'forged', scope: 'all' });
     await expectRefused(page, `${endpointPath()}/edit`, { url: 'https://evil.example/forged', description: 'forged', scope: 'all' });
@@ -328,7 +334,7 @@ describe('forged POSTs', { timeout: 60_000 }, () => {
 describe('finance acting for a customer', { timeout: 60_000 }, () => {
   it('cancels at the period end by clicking; the page, the viewer and the database show it', async () => {
     const page = pages.finance;
-    await page.goto(`${t.url}${customerPath()}`);
+    await page.goto(`${site}${customerPath()}`);
     await page.getByLabel('Reason (shown to your team and in the events)').fill('Asked by phone');
     await page.getByRole('button', { name: 'Cancel at period end' }).click();
     await page.waitForURL(/notice=canceled$/);
@@ -342,7 +348,7 @@ describe('finance acting for a customer', { timeout: 60_000 }, () => {
 
     // The viewer reads the change, still with nothing to act with.
     const viewer = pages.viewer;
-    await viewer.goto(`${t.url}${customerPath()}`);
+    await viewer.goto(`${site}${customerPath()}`);
     expect(await viewer.locator('section[aria-labelledby="subscription"]').textContent()).toContain('Cancels at the period end');
     expect(await postForms(viewer, customerPath())).toEqual([]);
     // A viewer's forged resume is refused too: it stays canceling.

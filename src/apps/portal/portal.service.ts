@@ -6,9 +6,9 @@ import { recordGatewayState } from '../../modules/payments/payments.service.ts';
 import { listPlans } from '../../modules/plans/plans.repository.ts';
 import { planInLocale } from '../../modules/plans/plans.service.ts';
 import { annualised } from '../../modules/subscriptions/plan-change.ts';
+import { displayStatus, type DisplayStatus } from '../../modules/subscriptions/display-status.ts';
 import { findSubscriptionOfEndUser } from '../../modules/subscriptions/subscriptions.repository.ts';
 import type { Messages } from './i18n/messages.ts';
-import type { DisplayStatus } from './views/components.ts';
 
 /**
  * What the portal pages read, composed from the billing modules' repositories. Every
@@ -55,23 +55,6 @@ export async function loadAccount(deps: Deps, owner: Owner, locale: Locale): Pro
     openPayment,
     status: displayStatus(subscription, openPayment),
   };
-}
-
-/** The one status the overview leads with. */
-export function displayStatus(sub: Subscription | undefined, openPayment: Payment | undefined): DisplayStatus {
-  if (!sub) return openPayment ? 'pending_payment' : 'none';
-  switch (sub.status) {
-    case 'incomplete':
-      return openPayment ? 'pending_payment' : 'incomplete';
-    case 'canceled':
-      return 'canceled';
-    case 'past_due':
-      return 'past_due';
-    case 'active':
-      if (sub.cancel_at_period_end) return 'cancel_scheduled';
-      if (sub.scheduled_plan_id) return 'downgrade_scheduled';
-      return 'active';
-  }
 }
 
 export type Direction = 'upgrade' | 'downgrade' | 'switch' | 'choose';

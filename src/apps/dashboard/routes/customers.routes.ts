@@ -31,7 +31,7 @@ import { findSubscriptionOfEndUser } from '../../../modules/subscriptions/subscr
 import { CSV_BOM, csvRow } from '../../../web/csv.ts';
 import { formatDateTime } from '../../../web/format.ts';
 import { newActionId } from '../../../web/once.ts';
-import { displayStatus } from '../../portal/portal.service.ts';
+import { displayStatus } from '../../../modules/subscriptions/display-status.ts';
 import { chromeFor, sendPage } from '../http/pages.ts';
 import { loadProject, projectAccess, requireCapability } from '../http/project-access.ts';
 import { dashboardContext, once, requireCsrfToken, requireSameOrigin, requireSignedIn } from '../http/session.ts';

@@ -1,7 +1,8 @@
 import type { EmailStatus, EndUser, Locale, Payment, Plan, Subscription } from '../../../db/types.ts';
 import type { CustomerEvent, CustomerRow, CustomerState } from '../../../modules/end-users/customers.repository.ts';
 import { CUSTOMER_STATES } from '../../../modules/end-users/customers.repository.ts';
-import { paymentDisplayStatus, type DisplayStatus } from '../../portal/views/components.ts';
+import { paymentDisplayStatus } from '../../../modules/payments/display-status.ts';
+import type { DisplayStatus } from '../../../modules/subscriptions/display-status.ts';
 import { badge, copyable, date, field, formSecrets, money, notice, type BadgeTone, type Icon } from '../../../web/components.ts';
 import { paymentStatusBadge, subscriptionStatusBadge } from '../../../web/payment-badge.ts';
 import { formatDate, formatDateTime, zoneName } from '../../../web/format.ts';
@@ -15,7 +16,7 @@ function stateBadge(state: DisplayStatus, c: CustomersMessages): SafeHtml {
   return subscriptionStatusBadge(state, c.states[state] ?? state);
 }
 
-/** A list row's state, as the portal's `displayStatus` words a subscription. */
+/** A list row's state, as `displayStatus` words a subscription (modules/subscriptions/display-status.ts). */
 export function rowState(r: Pick<CustomerRow, 'status' | 'cancel_at_period_end' | 'scheduled_plan_id' | 'open_payment_id'>): DisplayStatus {
   switch (r.status) {
     case null:

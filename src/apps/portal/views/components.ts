@@ -1,5 +1,6 @@
 import type { Locale, Payment } from '../../../db/types.ts';
 import { paymentBadgeStatus } from '../../../modules/payments/display-status.ts';
+import type { DisplayStatus } from '../../../modules/subscriptions/display-status.ts';
 import { money } from '../../../web/components.ts';
 import { html, type SafeHtml } from '../../../web/html.ts';
 import { paymentStatusBadge, subscriptionStatusBadge } from '../../../web/payment-badge.ts';
@@ -18,7 +19,6 @@ export function paymentBadge(p: Pick<Payment, 'status' | 'gateway_status' | 'fai
   return paymentStatusBadge(status, status === 'refund_due' ? t.paidRefundDue : (t.paymentStatus[status] ?? status));
 }
 
-export type DisplayStatus = 'active' | 'pending_payment' | 'past_due' | 'canceled' | 'cancel_scheduled' | 'downgrade_scheduled' | 'incomplete' | 'none';
 
 /** A subscription's badge; `label` words it more exactly ("Ends on 5 Jan 2027" for a scheduled cancel). */
 export function statusBadge(status: DisplayStatus, t: Messages, label?: string): SafeHtml {
