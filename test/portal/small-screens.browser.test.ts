@@ -98,6 +98,23 @@ describe('payment tables', () => {
     await context.close();
   });
 
+  it.each([390, 320])('grow a cell to fit a column name that wraps at %i px, never overlapping the next', async (width) => {
+    const { context, page } = await w.newPage({ locale: 'id-ID', viewport: { width, height: 900 } });
+    await w.openBilling(page, USER, { locale: 'id' });
+    await page.goto(`${w.publicUrl}/portal/payments`);
+    const cells = `document.querySelector('table.records tbody tr').cells`;
+    const boxes = () => page.evaluate<Array<{ top: number; bottom: number }>>(`[...${cells}].map((c) => { const r = c.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; })`);
+    const before = await boxes();
+    // A column name far longer than its column (as a translation can be) wraps onto several lines:
+    // its cell grows to hold it, and the next cell starts below it.
+    await page.evaluate(`${cells}[0].dataset.label = 'Tanggal dan waktu pembayaran dibuat oleh pelanggan'`);
+    const after = await boxes();
+    expect(after[0]!.bottom - after[0]!.top).toBeGreaterThan(before[0]!.bottom - before[0]!.top + 30);
+    for (let i = 1; i < after.length; i++) expect(after[i]!.top).toBeGreaterThanOrEqual(after[i - 1]!.bottom - 0.5);
+    await page.locator('table.records').screenshot({ path: artifactPath(`portal-history-long-label-${width}-id.png`) });
+    await context.close();
+  });
+
   it('stay tables at 1280 px', async () => {
     const { context, page } = await w.newPage({ viewport: { width: 1280, height: 900 } });
     await w.openBilling(page, USER);
