@@ -47,7 +47,7 @@ describe('API keys page', () => {
     expect((await createSession(t.url, project, 'keys-user')).status).toBe(200);
     const after = (await c.get(keys())).text;
     expect(after).toContain(`<span id="current-last-used">${shown(usedAt, 'Asia/Jakarta')}</span>`);
-    expect(after).toContain('Times in Asia/Jakarta.');
+    expect(after).toContain('Times in WIB.');
 
     await t.database.db.updateTable('projects').set({ time_zone: 'Asia/Jayapura' }).where('id', '=', project.id).execute();
     const east = (await c.get(keys())).text;

@@ -3,6 +3,7 @@ import type { AuditRow } from '../../../modules/audit/audit.repository.ts';
 import { PUBLIC_EVENT_TYPES } from '../../../modules/events/public-events.ts';
 import type { LoggedEvent } from '../../../modules/events/public-events.repository.ts';
 import { copyable, date, field } from '../../../web/components.ts';
+import { zoneName } from '../../../web/format.ts';
 import { html, trustedHtml, type SafeHtml } from '../../../web/html.ts';
 import type { EventsMessages } from '../i18n/webhooks-messages.ts';
 import { layout, type Chrome } from './layout.ts';
@@ -68,7 +69,7 @@ ${filtered ? html`<div class="field"><a href="${base(v.project.id)}">${e.clear}<
 </form>
 ${v.events.length ? html`<ol class="events">${items}</ol>` : html`<p>${e.noEvents}</p>`}
 ${pager(e, v.paging.firstHref, v.paging.olderHref, v.paging.onFirst)}
-<p class="hint">${t.datesIn(zone)}</p>
+<p class="hint">${t.datesIn(zoneName(new Date(), zone))}</p>
 </section>`,
   );
 }

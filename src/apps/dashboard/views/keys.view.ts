@@ -1,6 +1,6 @@
 import type { Project } from '../../../db/types.ts';
 import { copyable, date, formSecrets } from '../../../web/components.ts';
-import { formatDateTime } from '../../../web/format.ts';
+import { formatDateTime, zoneName } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/html.ts';
 import { layout, type Chrome } from './layout.ts';
 
@@ -45,7 +45,7 @@ ${previousUntil
   ? html`<dt>${t.previousSecret}</dt><dd><span id="previous-until">${t.previousSecretUntil(formatDateTime(previousUntil, locale, zone))}</span><br>${t.lastUsed}: <span id="previous-last-used">${when(p.previous_secret_last_used_at)}</span></dd>`
   : ''}
 </dl>
-<p class="hint">${t.datesIn(zone)}</p>
+<p class="hint">${t.datesIn(zoneName(new Date(), zone))}</p>
 </section>
 ${v.canRotate
   ? html`<section class="card" aria-labelledby="rotate">

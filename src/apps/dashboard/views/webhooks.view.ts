@@ -2,7 +2,7 @@ import type { Project, WebhookAttempt, WebhookDeliveryStatus, WebhookEndpoint } 
 import { PUBLIC_EVENT_TYPES } from '../../../modules/events/public-events.ts';
 import type { DeliveryLogRow } from '../../../modules/webhooks/delivery-log.ts';
 import { badge, copyable, date, field, formSecrets, notice } from '../../../web/components.ts';
-import { formatDateTime } from '../../../web/format.ts';
+import { formatDateTime, zoneName } from '../../../web/format.ts';
 import { html, trustedHtml, type SafeHtml } from '../../../web/html.ts';
 import type { WebhooksMessages } from '../i18n/webhooks-messages.ts';
 import { layout, type Chrome } from './layout.ts';
@@ -170,7 +170,7 @@ ${v.rows.length
 <tbody>${rows}</tbody></table></div>`
   : html`<p>${w.noDeliveries}</p>`}
 ${pager(w, v.firstHref, v.olderHref, v.onFirst)}
-<p class="hint">${chrome.t.datesIn(zone)}</p>`;
+<p class="hint">${chrome.t.datesIn(zoneName(new Date(), zone))}</p>`;
 }
 
 export function allDeliveriesPage(chrome: Chrome, v: { project: Project; log: DeliveryLogView }): SafeHtml {
@@ -328,7 +328,7 @@ ${v.canEdit && d.status !== 'pending'
 </section>
 <section class="card" aria-labelledby="attempts"><h2 id="attempts">${w.attempts}</h2>
 ${v.attempts.length ? html`<ol class="attempts">${items}</ol>` : html`<p>${w.noAttempts}</p>`}
-<p class="hint">${t.datesIn(zone)}</p>
+<p class="hint">${t.datesIn(zoneName(new Date(), zone))}</p>
 </section>
 <section class="card" aria-labelledby="body"><h2 id="body">${w.body}</h2>
 ${copyable('delivery-body', prettyJson(v.body), t, 'json')}
