@@ -16,7 +16,7 @@ import type { Db } from '../src/db/database.ts';
  *
  * Every live period ends after `now` and the project sends no renewal reminders, so the
  * running service's scheduler finds nothing due: the bench measures the dashboard, not a
- * renewal run of 100,000 subscriptions.
+ * renewal run of 100,000 subscriptions (`keepLedgerQuiet` keeps it so when the ledger is reused).
  */
 export const LEDGER_PROJECT = 'prj_dashboard_bench';
 
@@ -113,4 +113,30 @@ export async function seedLedger(db: Db, q: { customers: number; now: Date }): P
   });
   await sql`vacuum analyze`.execute(db);
   return (performance.now() - t0) / 1000;
+}
+
+/**
+ * Moves every live period that has ended since the seed (or ends within the hour) on by
+ * whole periods, and every grace period to two days from now, as if each renewal had been
+ * paid: the scheduler of the service under test then has nothing due. Nothing it changes is
+ * read by the pages measured, and no MRR movement is written (plan and status stay).
+ */
+export async function keepLedgerQuiet(db: Db, now: Date): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const result = await sql`
+      update subscriptions s
+      set current_period_start = s.current_period_end,
+          current_period_end = s.current_period_end + case p.interval when 'year' then interval '1 year' else interval '1 month' end
+      from plans p
+      where p.id = s.plan_id and s.project_id = ${LEDGER_PROJECT} and s.status in ('active', 'past_due')
+        and s.current_period_end <= ${now}::timestamptz + interval '1 hour'
+    `.execute(db);
+    const n = Number(result.numAffectedRows ?? 0);
+    if (n === 0) break;
+    moved += n;
+  }
+  await sql`update subscriptions set grace_ends_at = ${now}::timestamptz + interval '2 days'
+            where project_id = ${LEDGER_PROJECT} and status = 'past_due' and grace_ends_at <= ${now}::timestamptz + interval '1 day'`.execute(db);
+  return moved;
 }
