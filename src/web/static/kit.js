@@ -19,6 +19,14 @@
     });
   });
 
+  // A tab row that scrolls sideways on phones (.tabs-scroll) shows the current tab.
+  document.querySelectorAll('.tabs-scroll [aria-current="page"]').forEach(function (tab) {
+    var row = tab.closest('ul');
+    if (!row || row.scrollWidth <= row.clientWidth) return;
+    var left = tab.getBoundingClientRect().left - row.getBoundingClientRect().left + row.scrollLeft;
+    row.scrollLeft = left - (row.clientWidth - tab.offsetWidth) / 2;
+  });
+
   // A form sends once: after the first submit its buttons show as busy and further submits
   // are ignored. (The server also refuses to run a second submission of the same form.)
   document.addEventListener('submit', function (event) {

@@ -54,7 +54,7 @@ function projectTabs(t: Messages, project: NonNullable<Chrome['project']>): Safe
   const base = `/dashboard/projects/${encodeURIComponent(project.id)}`;
   const item = (href: string, name: ProjectSection, label: string) =>
     html`<li><a href="${href}"${project.section === name ? trustedHtml(' aria-current="page"') : ''}>${label}</a></li>`;
-  return html`<nav class="wrap tabs" aria-label="${t.projectNav}: ${project.name}"><ul>
+  return html`<nav class="wrap tabs tabs-scroll" aria-label="${t.projectNav}: ${project.name}"><ul>
 ${item(base, 'overview', t.navOverview)}
 ${item(`${base}/customers`, 'customers', t.navCustomers)}
 ${item(`${base}/payments`, 'payments', t.navPayments)}

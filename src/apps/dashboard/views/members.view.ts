@@ -29,8 +29,8 @@ export function membersPage(
 <button type="submit" class="button secondary small">${t.changeRole}</button></form>
 <form method="post" action="${base}/${encodeURIComponent(m.user_id)}/remove">${formSecrets(v.csrf, v.actionId())}
 <button type="submit" class="button secondary small" aria-label="${t.remove}: ${m.email}">${t.remove}</button></form>`
-      : t.roles[m.role];
-    return html`<tr><th scope="row">${who}</th><td>${t.roles[m.role]}</td><td>${actions}</td></tr>`;
+      : '';
+    return html`<tr><th scope="row">${who}</th><td data-label="${t.role}">${t.roles[m.role]}</td>${v.canManage ? html`<td data-label="${t.changeRole}">${actions}</td>` : ''}</tr>`;
   });
   return layout(
     chrome,
@@ -42,8 +42,8 @@ ${v.invitation
   : ''}
 <section class="card">
 <h2 id="members" class="visually-hidden">${t.membersTitle}</h2>
-<div class="table-wrap" role="region" aria-labelledby="members" tabindex="0"><table>
-<thead><tr><th scope="col">${t.name}</th><th scope="col">${t.role}</th><th scope="col"><span class="visually-hidden">${t.changeRole}</span></th></tr></thead>
+<div class="table-wrap" role="region" aria-labelledby="members" tabindex="0"><table class="records">
+<thead><tr><th scope="col">${t.name}</th><th scope="col">${t.role}</th>${v.canManage ? html`<th scope="col"><span class="visually-hidden">${t.changeRole}</span></th>` : ''}</tr></thead>
 <tbody>${rows}</tbody></table></div>
 </section>
 ${v.canManage

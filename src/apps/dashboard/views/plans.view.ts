@@ -28,7 +28,7 @@ ${index >= 0 && index < live.length - 1 ? button(p.id, 'down', t.moveDown, `${t.
 </div>`
       : '';
     return html`<tr><th scope="row">${p.name}<br><code class="muted">${p.code}</code></th>
-<td class="num">${priceOf(p, t, locale)}</td><td class="num">${String(v.subscribers.get(p.id) ?? 0)}</td><td><span class="badges">${badges}</span></td><td>${actions}</td></tr>`;
+<td class="num" data-label="${t.planPrice}">${priceOf(p, t, locale)}</td><td class="num" data-label="${t.subscribers}">${String(v.subscribers.get(p.id) ?? 0)}</td><td data-label="${t.status}">${p.is_default || p.archived_at ? html`<span class="badges">${badges}</span>` : ''}</td>${v.canEdit ? html`<td data-label="${t.editPlan}">${actions}</td>` : ''}</tr>`;
   });
   return layout(
     chrome,
@@ -38,8 +38,8 @@ ${index >= 0 && index < live.length - 1 ? button(p.id, 'down', t.moveDown, `${t.
 ${v.canEdit ? html`<p><a class="button" href="${base}/new">${t.newPlan}</a></p>` : html`<p class="note">${t.readOnly}</p>`}
 <section class="card">
 ${v.plans.length
-  ? html`<div class="table-wrap" role="region" aria-label="${t.plansTitle}" tabindex="0"><table>
-<thead><tr><th scope="col">${t.planName}</th><th scope="col" class="num">${t.planPrice}</th><th scope="col" class="num">${t.subscribers}</th><th scope="col"><span class="visually-hidden">${t.status}</span></th><th scope="col"><span class="visually-hidden">${t.editPlan}</span></th></tr></thead>
+  ? html`<div class="table-wrap" role="region" aria-label="${t.plansTitle}" tabindex="0"><table class="records">
+<thead><tr><th scope="col">${t.planName}</th><th scope="col" class="num">${t.planPrice}</th><th scope="col" class="num">${t.subscribers}</th><th scope="col"><span class="visually-hidden">${t.status}</span></th>${v.canEdit ? html`<th scope="col"><span class="visually-hidden">${t.editPlan}</span></th>` : ''}</tr></thead>
 <tbody>${rows}</tbody></table></div>`
   : html`<p>${t.noPlans}</p>`}
 </section>`,
