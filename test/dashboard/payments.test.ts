@@ -100,6 +100,8 @@ describe('refunds through Midtrans', () => {
     const listed = (await owner.get(list('?status=partially_refunded'))).text;
     expect(listed).toContain(pagePath(payment.id));
     expect(listed).toContain('IDR 50,000 refunded');
+    // The customer's page reads it the same way (it used to say "Paid").
+    expect((await owner.get(`/dashboard/projects/${project.id}/customers/card-partial`)).text).toContain('Partly refunded</span>');
 
     const { client } = await openPortal(t, project, 'card-partial');
     const history = (await client.get('/portal/payments')).text;

@@ -1,4 +1,6 @@
-/** The customers pages' sentences (part of the dashboard's catalogs, messages.ts). Status words match the portal's. */
+import { SUBSCRIPTION_STATUS_WORDS } from '../../../web/payment-badge.ts';
+
+/** The customers pages' sentences (part of the dashboard's catalogs, messages.ts). Status words are the portal's (web/payment-badge.ts). */
 
 type D = string;
 
@@ -35,17 +37,8 @@ export const customersEn = {
     canceled: 'Canceled',
     pending_payment: 'Pending payment',
   } as Record<string, string>,
-  // The portal's words for each state (apps/portal/i18n/messages.ts, subscriptionStatus).
-  states: {
-    active: 'Active',
-    pending_payment: 'Pending payment',
-    past_due: 'Past due',
-    canceled: 'Canceled',
-    cancel_scheduled: 'Scheduled to cancel',
-    downgrade_scheduled: 'Scheduled downgrade',
-    incomplete: 'Not active yet',
-    none: 'No plan',
-  } as Record<string, string>,
+  // The portal's words for each state (web/payment-badge.ts).
+  states: SUBSCRIPTION_STATUS_WORDS.en as Record<string, string>,
 
   // One customer
   subscription: 'Subscription',
@@ -111,8 +104,6 @@ export const customersEn = {
   created: 'Created',
   description: 'Description',
   amount: 'Amount',
-  paymentStatus: { pending: 'Pending', paid: 'Paid', failed: 'Failed', canceled: 'Canceled', expired: 'Expired', refunded: 'Refunded' } as Record<string, string>,
-  paidRefundDue: 'Paid · refund due',
   describePayment: {
     new: (plan: string) => `${plan} plan`,
     upgrade: (plan: string) => `Upgrade to ${plan} (prorated)`,
@@ -206,16 +197,7 @@ export const customersId: CustomersMessages = {
     canceled: 'Dibatalkan',
     pending_payment: 'Menunggu pembayaran',
   },
-  states: {
-    active: 'Aktif',
-    pending_payment: 'Menunggu pembayaran',
-    past_due: 'Lewat jatuh tempo',
-    canceled: 'Dibatalkan',
-    cancel_scheduled: 'Akan berhenti',
-    downgrade_scheduled: 'Penurunan terjadwal',
-    incomplete: 'Belum aktif',
-    none: 'Tanpa paket',
-  },
+  states: SUBSCRIPTION_STATUS_WORDS.id,
 
   subscription: 'Langganan',
   period: 'Periode saat ini',
@@ -280,8 +262,6 @@ export const customersId: CustomersMessages = {
   created: 'Dibuat',
   description: 'Keterangan',
   amount: 'Jumlah',
-  paymentStatus: { pending: 'Menunggu', paid: 'Lunas', failed: 'Gagal', canceled: 'Dibatalkan', expired: 'Kedaluwarsa', refunded: 'Dikembalikan' },
-  paidRefundDue: 'Lunas · akan dikembalikan',
   describePayment: {
     new: (plan) => `Paket ${plan}`,
     upgrade: (plan) => `Peningkatan ke ${plan} (prorata)`,

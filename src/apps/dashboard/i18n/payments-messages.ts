@@ -1,4 +1,5 @@
 import { PAYMENT_METHOD_NAMES } from '../../../modules/payments/method-names.ts';
+import { PAYMENT_STATUS_WORDS } from '../../../web/payment-badge.ts';
 
 /** The payments pages' sentences (part of the dashboard's catalogs, messages.ts). */
 
@@ -28,16 +29,7 @@ export const paymentsEn = {
   purpose: 'Purpose',
   amount: 'Amount',
   purposes: { new: 'New', upgrade: 'Upgrade', renewal: 'Renewal' } as Record<string, string>,
-  statuses: {
-    pending: 'Pending',
-    paid: 'Paid',
-    partially_refunded: 'Partly refunded',
-    refunded: 'Refunded',
-    failed: 'Failed',
-    canceled: 'Canceled',
-    expired: 'Expired',
-    refund_due: 'Paid · refund due',
-  } as Record<string, string>,
+  statuses: PAYMENT_STATUS_WORDS.en as Record<string, string>,
   methods: PAYMENT_METHOD_NAMES.en,
   methodNone: 'Not chosen',
   amountRefunded: (amount: A) => `${amount} refunded`,
@@ -175,16 +167,7 @@ export const paymentsId: PaymentsMessages = {
   purpose: 'Tujuan',
   amount: 'Jumlah',
   purposes: { new: 'Baru', upgrade: 'Upgrade', renewal: 'Perpanjangan' },
-  statuses: {
-    pending: 'Menunggu',
-    paid: 'Lunas',
-    partially_refunded: 'Dikembalikan sebagian',
-    refunded: 'Dikembalikan',
-    failed: 'Gagal',
-    canceled: 'Dibatalkan',
-    expired: 'Kedaluwarsa',
-    refund_due: 'Lunas · akan dikembalikan',
-  },
+  statuses: PAYMENT_STATUS_WORDS.id,
   methods: PAYMENT_METHOD_NAMES.id,
   methodNone: 'Belum dipilih',
   amountRefunded: (amount) => `${amount} dikembalikan`,

@@ -1,10 +1,9 @@
 import type { EmailStatus, EndUser, Locale, Payment, Plan, Subscription } from '../../../db/types.ts';
 import type { CustomerEvent, CustomerRow, CustomerState } from '../../../modules/end-users/customers.repository.ts';
 import { CUSTOMER_STATES } from '../../../modules/end-users/customers.repository.ts';
-import { paymentDisplayStatus } from '../../../modules/payments/display-status.ts';
 import type { DisplayStatus } from '../../../modules/subscriptions/display-status.ts';
 import { badge, copyable, date, field, formSecrets, money, notice, type BadgeTone, type Icon } from '../../../web/components.ts';
-import { paymentStatusBadge, subscriptionStatusBadge } from '../../../web/payment-badge.ts';
+import { paymentBadge, subscriptionStatusBadge } from '../../../web/payment-badge.ts';
 import { formatDate, formatDateTime, zoneName } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/html.ts';
 import type { CustomersMessages } from '../i18n/customers-messages.ts';
@@ -31,11 +30,6 @@ export function rowState(r: Pick<CustomerRow, 'status' | 'cancel_at_period_end' 
   }
 }
 
-function paymentBadge(p: Payment, c: CustomersMessages): SafeHtml {
-  if (p.status === 'paid' && p.refund_due_reason) return paymentStatusBadge('refund_due', c.paidRefundDue);
-  const status = paymentDisplayStatus(p);
-  return paymentStatusBadge(status, c.paymentStatus[status] ?? status);
-}
 
 const EMAIL_BADGES: Record<EmailStatus, [BadgeTone, Icon]> = {
   sent: ['ok', 'check'],
@@ -227,7 +221,7 @@ export function customerPage(chrome: Chrome, v: CustomerView): SafeHtml {
 <td data-label="${c.created}"><a href="/dashboard/projects/${encodeURIComponent(v.projectId)}/payments/${encodeURIComponent(p.id)}">${formatDateTime(p.created_at, locale, zone)}</a></td>
 <td data-label="${c.description}">${c.describePayment[p.purpose](planName)}<br><code class="muted">${p.order_id}</code></td>
 <td data-label="${c.amount}" class="num">${money(p.amount, p.currency, locale)}</td>
-<td data-label="${c.status}">${paymentBadge(p, c)}</td>
+<td data-label="${c.status}">${paymentBadge(p, locale)}</td>
 </tr>`;
   });
   const eventRows = v.events.map(
@@ -272,7 +266,7 @@ ${notice(v.notice)}
 ${live && sub.current_period_start && periodEnd ? html`<dt>${c.period}</dt><dd>${c.periodRange(day(sub.current_period_start), day(periodEnd))}</dd>` : ''}
 <dt>${c.renewal}</dt><dd>${renewal()}</dd>
 <dt>${c.pendingChange}</dt><dd>${pending()}</dd>
-${v.openPayment ? html`<dt>${c.openPayment}</dt><dd><a href="/dashboard/projects/${encodeURIComponent(v.projectId)}/payments/${encodeURIComponent(v.openPayment.id)}">${money(v.openPayment.amount, v.openPayment.currency, locale)}</a> ${paymentBadge(v.openPayment, c)}</dd>` : ''}
+${v.openPayment ? html`<dt>${c.openPayment}</dt><dd><a href="/dashboard/projects/${encodeURIComponent(v.projectId)}/payments/${encodeURIComponent(v.openPayment.id)}">${money(v.openPayment.amount, v.openPayment.currency, locale)}</a> ${paymentBadge(v.openPayment, locale)}</dd>` : ''}
 </dl></section>
 <section class="card" aria-labelledby="profile"><h2 id="profile">${c.profile}</h2>
 <dl class="summary">

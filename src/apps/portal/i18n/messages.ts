@@ -1,5 +1,6 @@
 import type { Locale } from '../../../db/types.ts';
 import { PAYMENT_METHOD_NAMES } from '../../../modules/payments/method-names.ts';
+import { PAYMENT_STATUS_WORDS, SUBSCRIPTION_STATUS_WORDS } from '../../../web/payment-badge.ts';
 
 /**
  * Every sentence the portal shows, in English and Bahasa Indonesia. `id` is typed as
@@ -36,16 +37,7 @@ export const en = {
   noPlan: "You don't have a plan yet.",
   choosePlan: 'Choose a plan',
   changePlan: 'Change plan',
-  subscriptionStatus: {
-    active: 'Active',
-    pending_payment: 'Pending payment',
-    past_due: 'Past due',
-    canceled: 'Canceled',
-    cancel_scheduled: 'Scheduled to cancel',
-    downgrade_scheduled: 'Scheduled downgrade',
-    incomplete: 'Not active yet',
-    none: 'No plan',
-  } as Record<string, string>,
+  subscriptionStatus: SUBSCRIPTION_STATUS_WORDS.en as Record<string, string>,
   renewsOn: (date: D) => `Renews on ${date}`,
   renewsByCard: (last4: string, date: D) => `Card •••• ${last4} will be charged automatically on ${date}.`,
   renewsByLink: (date: D) => `You'll pay by bank transfer, QRIS or e-wallet; we'll show a payment link here on ${date}.`,
@@ -145,7 +137,6 @@ export const en = {
     refunded: 'This payment was refunded.',
   } as Record<string, string>,
   nowOnPlan: (plan: string) => `You're now on ${plan}.`,
-  paidRefundDue: 'Paid · refund due',
   refundDueExplain: 'Your plan did not change: this payment arrived after its offer had ended (it had expired or been replaced). It is due to be refunded to you.',
   payNow: (amount: A) => `Pay ${amount} on Midtrans`,
   payBefore: (date: D) => `Pay before ${date}.`,
@@ -180,7 +171,7 @@ export const en = {
   pagination: 'Payment history pages',
   pageN: (n: number) => `Page ${n}`,
   timesInWib: 'Times are in Western Indonesia Time (WIB, UTC+7).',
-  paymentStatus: { pending: 'Pending', paid: 'Paid', failed: 'Failed', canceled: 'Canceled', expired: 'Expired', refunded: 'Refunded', partially_refunded: 'Partly refunded' } as Record<string, string>,
+  paymentStatus: PAYMENT_STATUS_WORDS.en as Record<string, string>,
   refundedAmount: 'Refunded',
   amountRefunded: (amount: A) => `${amount} refunded`,
   partlyRefundedExplain: (amount: A) => `${amount} of this payment was refunded to you.`,
@@ -316,16 +307,7 @@ export const id: Messages = {
   noPlan: 'Anda belum memiliki paket.',
   choosePlan: 'Pilih paket',
   changePlan: 'Ganti paket',
-  subscriptionStatus: {
-    active: 'Aktif',
-    pending_payment: 'Menunggu pembayaran',
-    past_due: 'Lewat jatuh tempo',
-    canceled: 'Dibatalkan',
-    cancel_scheduled: 'Akan berhenti',
-    downgrade_scheduled: 'Penurunan terjadwal',
-    incomplete: 'Belum aktif',
-    none: 'Tanpa paket',
-  },
+  subscriptionStatus: SUBSCRIPTION_STATUS_WORDS.id,
   renewsOn: (date) => `Diperpanjang pada ${date}`,
   renewsByCard: (last4, date) => `Kartu •••• ${last4} akan ditagih otomatis pada ${date}.`,
   renewsByLink: (date) => `Anda akan membayar dengan transfer bank, QRIS, atau dompet digital; kami akan menampilkan tautan pembayaran di sini pada ${date}.`,
@@ -425,7 +407,6 @@ export const id: Messages = {
     refunded: 'Pembayaran ini telah dikembalikan.',
   },
   nowOnPlan: (plan) => `Sekarang Anda memakai ${plan}.`,
-  paidRefundDue: 'Lunas · akan dikembalikan',
   refundDueExplain: 'Paket Anda tidak berubah: pembayaran ini masuk setelah penawarannya berakhir (sudah kedaluwarsa atau diganti). Dana ini akan dikembalikan kepada Anda.',
   payNow: (amount) => `Bayar ${amount} di Midtrans`,
   payBefore: (date) => `Bayar sebelum ${date}.`,
@@ -460,7 +441,7 @@ export const id: Messages = {
   pagination: 'Halaman riwayat pembayaran',
   pageN: (n) => `Halaman ${n}`,
   timesInWib: 'Waktu dalam Waktu Indonesia Barat (WIB, UTC+7).',
-  paymentStatus: { pending: 'Menunggu', paid: 'Lunas', failed: 'Gagal', canceled: 'Dibatalkan', expired: 'Kedaluwarsa', refunded: 'Dikembalikan', partially_refunded: 'Dikembalikan sebagian' },
+  paymentStatus: PAYMENT_STATUS_WORDS.id,
   refundedAmount: 'Dikembalikan',
   amountRefunded: (amount) => `${amount} dikembalikan`,
   partlyRefundedExplain: (amount) => `${amount} dari pembayaran ini telah dikembalikan kepada Anda.`,

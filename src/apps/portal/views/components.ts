@@ -16,7 +16,7 @@ export { paymentDisplayStatus, type PaymentDisplayStatus } from '../../../module
  */
 export function paymentBadge(p: Pick<Payment, 'status' | 'gateway_status' | 'failure_reason' | 'refund_due_reason' | 'refunded_amount'>, t: Messages): SafeHtml {
   const status = paymentBadgeStatus(p);
-  return paymentStatusBadge(status, status === 'refund_due' ? t.paidRefundDue : (t.paymentStatus[status] ?? status));
+  return paymentStatusBadge(status, t.paymentStatus[status] ?? status);
 }
 
 
