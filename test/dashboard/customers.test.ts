@@ -9,7 +9,7 @@ import { endUser, pendingUpgrade, subscriptionOf } from '../support/billing.ts';
 import { addPerson, csrfOf, signIn, submit } from '../support/dashboard.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { startMailApp, type MailWorld } from '../support/mail.ts';
-import { PortalClient } from '../portal/support/portal-client.ts';
+import { formFields, PortalClient } from '../portal/support/portal-client.ts';
 
 /**
  * The dashboard's customers: the list (search, status and plan filters, keyset pages, the
@@ -397,6 +397,16 @@ describe('acting for a customer', () => {
     t.clock.advance(10 * 60_000);
     expect((await submit(c, page('first-purchase'), action)).location).toBe(`${page('first-purchase')}?notice=link_emailed`);
     expect(await db().selectFrom('email_outbox').select('id').where('type', '=', 'payment_link').where('end_user_id', '=', ids['first-purchase']!).execute()).toHaveLength(2);
+
+    // Paid (or closed) before the click: nothing is sent, and the answer says why.
+    const form = formFields((await c.get(page('first-purchase'))).text, action);
+    t.clock.advance(10 * 60_000);
+    await db().updateTable('payments').set({ status: 'expired' }).where('id', '=', paymentId).execute();
+    const closed = await c.post(action, form);
+    expect(closed.status).toBe(422);
+    expect(closed.text).toContain('This payment is no longer open: there is nothing to pay.');
+    expect(await db().selectFrom('email_outbox').select('id').where('type', '=', 'payment_link').execute()).toHaveLength(2);
+    await db().updateTable('payments').set({ status: 'pending' }).where('id', '=', paymentId).execute();
   });
 
   it("refuses a viewer's forged POST to every action with 403, and nothing changes", async () => {

@@ -433,14 +433,18 @@ export function customerRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       if (!payment) throw new AppError('not_found', 'No such payment for this customer');
       return perform(request, reply, eu, async () => {
         const now = deps.clock.now();
-        if (payment.status !== 'pending') throw new AppError('email_not_possible', c.paymentNotOpen);
         if (!deps.mail) throw new AppError('email_not_possible', c.emailOff);
         if (!eu.email) throw new AppError('email_not_possible', c.noEmailOnFile);
         const last = await lastEmailSince(deps.db, { projectId: p.id, endUserId: eu.id, type: 'payment_link', causePrefix: `${payment.id}:`, since: new Date(now.getTime() - EMAIL_LINK_EVERY_MS) });
         if (last) throw new AppError('rate_limited', c.emailedRecently(formatDateTime(new Date(last.getTime() + EMAIL_LINK_EVERY_MS), ctx.locale, p.time_zone)));
         const audit = auditor(request, eu, 'customer.payment_link_emailed', { payment_id: payment.id, to: eu.email });
         await deps.db.transaction().execute(async (trx) => {
-          if (!(await queuePaymentLink(trx, deps, payment.id, `${payment.id}:${request.body.action_id}`, now))) throw new AppError('email_not_possible', c.noEmailOnFile);
+          if (!(await queuePaymentLink(trx, deps, payment.id, `${payment.id}:${request.body.action_id}`, now))) {
+            // Not queued: the payment is no longer open (the email's render looks, in this
+            // transaction), or the address was removed since the checks above.
+            const still = await findPaymentOfEndUser(trx, { projectId: p.id, endUserId: eu.id }, { id: payment.id });
+            throw new AppError('email_not_possible', still?.status === 'pending' ? c.noEmailOnFile : c.paymentNotOpen);
+          }
           await audit.write(trx, payment.id);
         });
         return 'link_emailed';
