@@ -95,6 +95,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   registerErrorHandling(app);
   await registerRateLimiting(app, deps.rateLimits);
+  app.addHook('onReady', () => deps.rateLimits.ready());
   await registerOpenApi(app, config);
   await app.register(healthRoutes(deps));
   if (config.metrics.token) {

@@ -43,6 +43,8 @@ export interface Config {
     url: string | undefined;
     /** Prepended to every key, so several deployments (or test runs) can share one Redis. */
     keyPrefix: string;
+    /** How long one Redis answer is awaited before the request goes on without that limit (fail open). */
+    commandTimeoutMs: number;
   };
   /** How long rows with no further use are kept (the `retention` job). Days. */
   retention: {
@@ -124,6 +126,8 @@ type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const DEFAULT_SIMULATOR_SERVER_KEY = 'SB-Mid-server-langgan-simulator';
+/** A Redis that does not answer within this costs a request no more than this, by default. */
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 200;
 
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
@@ -217,7 +221,7 @@ export function loadConfig(env: Env = process.env): Config {
       authFailuresPerIp: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_IP', 30, 1, 10_000_000),
       authFailuresPerIpAndClient: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_IP_AND_CLIENT', 10, 1, 10_000_000),
     }),
-    redis: Object.freeze({ url: redisUrl, keyPrefix: redisKeyPrefix }),
+    redis: Object.freeze({ url: redisUrl, keyPrefix: redisKeyPrefix, commandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', DEFAULT_REDIS_COMMAND_TIMEOUT_MS, 10, 10_000) }),
     retention: Object.freeze({
       portalTokensDays: integer(env, 'RETENTION_PORTAL_TOKENS_DAYS', 1, 1, 3650),
       // At least the 7 days of the portal's "Back to app" cookie, which names an ended session.

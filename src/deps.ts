@@ -64,6 +64,7 @@ function rateLimitStore(config: Config, clock: Clock, logger: Logger, metrics: M
   return new RedisRateLimitStore({
     url: config.redis.url,
     keyPrefix: config.redis.keyPrefix,
+    commandTimeoutMs: config.redis.commandTimeoutMs,
     logger,
     now,
     onFailure: (operation) => metrics.rateLimitStoreErrors.inc({ operation }),

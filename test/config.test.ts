@@ -49,11 +49,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DASHBOARD_SESSION_MAX_HOURS: 'forever' })).toThrow(ConfigError);
   });
 
-  it('counts rate limits in memory unless REDIS_URL is set, and reads the key prefix', () => {
-    expect(loadConfig({}).redis).toEqual({ url: undefined, keyPrefix: 'langgan:' });
-    expect(loadConfig({ REDIS_URL: 'rediss://:secret@cache.internal:6380/2', REDIS_KEY_PREFIX: 'billing-eu:' }).redis).toEqual({
+  it('counts rate limits in memory unless REDIS_URL is set, and reads the key prefix and command timeout', () => {
+    expect(loadConfig({}).redis).toEqual({ url: undefined, keyPrefix: 'langgan:', commandTimeoutMs: 200 });
+    expect(loadConfig({ REDIS_URL: 'rediss://:secret@cache.internal:6380/2', REDIS_KEY_PREFIX: 'billing-eu:', REDIS_COMMAND_TIMEOUT_MS: '750' }).redis).toEqual({
       url: 'rediss://:secret@cache.internal:6380/2',
       keyPrefix: 'billing-eu:',
+      commandTimeoutMs: 750,
     });
   });
 
@@ -131,6 +132,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: '127.0.0.1:6379' }, 'REDIS_URL', /redis:\/\//],
     [{ REDIS_URL: 'redis://' }, 'REDIS_URL', /with a host/],
     [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX', /letters, digits/],
+    [{ REDIS_COMMAND_TIMEOUT_MS: '5' }, 'REDIS_COMMAND_TIMEOUT_MS', /between 10 and/],
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN', /at least 24/],
     [{ METRICS_TOKEN: 'adm_test_key_0123456789abcdefghijkl', ADMIN_API_KEY: 'adm_test_key_0123456789abcdefghijkl' }, 'METRICS_TOKEN', /differ from ADMIN_API_KEY/],
     [{ METRICS_PORT: '0' }, 'METRICS_PORT', /between 1 and 65535/],

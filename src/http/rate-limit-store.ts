@@ -21,6 +21,8 @@ export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<WindowCount>;
   /** `key`'s current window without counting: checking a limit must not consume it. */
   peek(key: string): Promise<WindowCount>;
+  /** Resolves when the store counts (bounded: a store that is down is failed open, not waited for). */
+  ready(): Promise<void>;
   /** Releases connections (at shutdown). */
   close(): Promise<void>;
 }
@@ -64,6 +66,8 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (!window || window.endsAt <= now) return { count: 0, resetInMs: 0 };
     return { count: window.count, resetInMs: window.endsAt - now };
   }
+
+  async ready(): Promise<void> {}
 
   async close(): Promise<void> {}
 

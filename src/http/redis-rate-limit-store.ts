@@ -2,10 +2,10 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
 import type { RateLimitStore, WindowCount } from './rate-limit-store.ts';
 
-/** A Redis that does not answer within this costs a request no more than this. */
-export const REDIS_COMMAND_TIMEOUT_MS = 200;
 /** While Redis is failing, one log line per this long (with the number of failures since). */
 const LOG_EVERY_MS = 30_000;
+/** How long an instance starting up waits for Redis before it serves without it. */
+const READY_WITHIN_MS = 2000;
 
 // Count, and open the window only if none is open (INCR + PEXPIRE NX, in one atomic
 // script, so no crash between the two can leave a counter that never expires; PTTL < 0
@@ -31,6 +31,8 @@ const OPEN: WindowCount = { count: 0, resetInMs: 0 };
 export interface RedisStoreOptions {
   url: string;
   keyPrefix: string;
+  /** How long each answer is awaited; then the operation fails open. */
+  commandTimeoutMs: number;
   logger: Logger;
   /** Told of every failed operation (the metrics counter). */
   onFailure: (operation: 'hit' | 'peek') => void;
@@ -59,7 +61,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   constructor(private readonly options: RedisStoreOptions) {
     this.#client = new Redis(options.url, {
       enableOfflineQueue: false,
-      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      commandTimeout: options.commandTimeoutMs,
       connectTimeout: 2000,
       maxRetriesPerRequest: 0,
       // Reconnect for ever, backing off to one attempt every 5 s.
@@ -88,8 +90,33 @@ export class RedisRateLimitStore implements RateLimitStore {
     }
   }
 
+  /**
+   * Waits for the connection (at most READY_WITHIN_MS), so an instance that starts beside a
+   * working Redis counts from its first request: until then every operation fails open at
+   * once. A Redis down or hung at start is logged, and the instance serves without it.
+   */
+  async ready(): Promise<void> {
+    if (this.#isReady()) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#client.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, READY_WITHIN_MS);
+      // Not ended by an error: the client retries (a refused or timed-out first try is common
+      // while Redis itself is starting), and becoming ready within the bound is what counts.
+      this.#client.once('ready', done);
+    });
+    if (!this.#isReady()) this.#report(new Error(`not ready within ${READY_WITHIN_MS} ms of starting`));
+  }
+
   async close(): Promise<void> {
     this.#client.disconnect();
+  }
+
+  #isReady(): boolean {
+    return this.#client.status === 'ready';
   }
 
   #failOpen(operation: 'hit' | 'peek', err: Error): WindowCount {

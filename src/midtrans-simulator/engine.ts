@@ -39,7 +39,11 @@ export class SimulatorEngine {
     return transaction;
   }
 
-  /** Merchant-initiated charge of a saved card: captured and accepted at once, then notified. */
+  /**
+   * Merchant-initiated charge of a saved card: captured and accepted at once, then notified;
+   * or, for a token the controls marked as declining, denied (by the bank: `deny`/`accept`,
+   * like sandbox card 4911…; by fraud detection: `deny`/`deny`, like 4611…) and notified.
+   */
   chargeSavedCard(request: SavedCardChargeRequest, token: SavedCardToken, notificationUrls: string[]): Transaction {
     const transaction: Transaction = {
       orderId: request.orderId,
@@ -54,7 +58,10 @@ export class SimulatorEngine {
     };
     if (token.userId) transaction.userId = token.userId;
     this.store.add(transaction);
-    const result = this.transition(transaction, { transactionStatus: 'capture', method: 'credit_card' }, { notify: false });
+    const outcome: TransitionTarget = token.declinedBy
+      ? { transactionStatus: 'deny', fraudStatus: token.declinedBy === 'fraud' ? 'deny' : 'accept', method: 'credit_card' }
+      : { transactionStatus: 'capture', method: 'credit_card' };
+    const result = this.transition(transaction, outcome, { notify: false });
     if (result.ok && result.payment.card) {
       Object.assign(result.payment.card, {
         maskedCard: token.maskedCard,

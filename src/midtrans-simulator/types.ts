@@ -87,6 +87,8 @@ export interface SavedCardToken {
   issuedForOrderId: string;
   expiresAt: Date;
   revoked: boolean;
+  /** Set by the controls: the next merchant charges are denied, by the issuing bank or by fraud detection. */
+  declinedBy?: 'bank' | 'fraud';
 }
 
 /** Notification bodies: all values strings, except Midtrans' `va_numbers` list. */

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSET_BYTES } from '../../src/apps/dashboard/http/assets.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
 import { png } from '../support/images.ts';
@@ -81,7 +81,7 @@ describe('the branding editor in a browser', { timeout: 180_000 }, () => {
           await page.goto(editor() + query);
           await page.waitForLoadState('load');
           await page.frameLocator('#preview-frame').locator('main').waitFor();
-          await page.screenshot({ path: artifactPath(`dashboard-branding-${state}-${lang}-${width}.png`), fullPage: true });
+          await saveScreenshot(page, { path: artifactPath(`dashboard-branding-${state}-${lang}-${width}.png`), fullPage: true });
           await axeClean(page, `branding ${state}`);
           const frame = page.frames().find((f) => f.url().includes('/branding/preview'))!;
           const inFrame = await axe(page).include('#preview-frame').analyze();
@@ -113,7 +113,7 @@ describe('the branding editor in a browser', { timeout: 180_000 }, () => {
 
     await primary.fill('#ffff00');
     await expect.poll(() => page.locator('#contrast').textContent(), { timeout: 10_000 }).toMatch(/Primary #ffff00 on Background #f5f6fa is 1\.\d\d:1 for links \(needs 4\.5:1\)/);
-    await page.screenshot({ path: artifactPath('dashboard-branding-contrast-1280.png'), fullPage: true });
+    await saveScreenshot(page, { path: artifactPath('dashboard-branding-contrast-1280.png'), fullPage: true });
 
     // Width and page controls change the frame without a reload.
     await page.getByLabel('Width').selectOption('phone');
@@ -154,7 +154,7 @@ describe('the branding editor in a browser', { timeout: 180_000 }, () => {
     await page.frameLocator('#preview-frame').locator('img.logo').waitFor();
     const frame = page.frame({ url: /\/branding\/preview/ })!;
     await expect.poll(() => frame.evaluate<number>(`document.querySelector('img.logo').naturalWidth`)).toBe(96);
-    await page.screenshot({ path: artifactPath('dashboard-branding-nojs-logo-1280.png'), fullPage: true });
+    await saveScreenshot(page, { path: artifactPath('dashboard-branding-nojs-logo-1280.png'), fullPage: true });
 
     // An HTML file passed off as a PNG is refused, with the reason by the field.
     await page.getByLabel('Logo file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('<html><body>not an image</body></html>') });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
 import type { TestApp } from '../support/app.ts';
 import { pendingUpgrade } from '../support/billing.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { addPerson, DASHBOARD_PASSWORD } from '../support/dashboard.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { startMailApp, type MailWorld } from '../support/mail.ts';
@@ -59,7 +59,7 @@ afterAll(async () => {
 
 async function check(page: Page, name: string, width: number): Promise<void> {
   await page.waitForLoadState('load');
-  await page.screenshot({ path: artifactPath(`dashboard-customers-${name}-${width}.png`), fullPage: true });
+  await saveScreenshot(page, { path: artifactPath(`dashboard-customers-${name}-${width}.png`), fullPage: true });
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${name}`).toEqual([]);
   const sideways = await page.evaluate<boolean>(`document.documentElement.scrollWidth > document.documentElement.clientWidth`);

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSET_BYTES } from '../../src/apps/dashboard/http/assets.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 async function check(page: Page, name: string, width: number): Promise<void> {
   await page.waitForLoadState('load');
-  await page.screenshot({ path: artifactPath(`dashboard-${name}-${width}.png`), fullPage: true });
+  await saveScreenshot(page, { path: artifactPath(`dashboard-${name}-${width}.png`), fullPage: true });
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${name}`).toEqual([]);
   const htmlBytes = await page.evaluate<number>(`performance.getEntriesByType('navigation')[0]?.decodedBodySize ?? 0`);

@@ -8,7 +8,7 @@ import { newId } from '../../src/lib/ids.ts';
 import { updateSubscription } from '../../src/modules/subscriptions/subscriptions.repository.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { endUser, subscriptionOf } from '../support/billing.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { addPerson, DASHBOARD_PASSWORD } from '../support/dashboard.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
@@ -140,9 +140,9 @@ async function check(page: Page, name: string, width: number): Promise<void> {
   expect(htmlBytes + ASSET_BYTES, `${name} page weight`).toBeLessThan(100 * 1024);
   const sideways = await page.evaluate<boolean>(`document.documentElement.scrollWidth > document.documentElement.clientWidth`);
   expect(sideways, `${name} scrolls sideways at ${width}px`).toBe(false);
-  await page.screenshot({ path: artifactPath(`overview-${name}-${width}.png`), fullPage: true });
+  await saveScreenshot(page, { path: artifactPath(`overview-${name}-${width}.png`), fullPage: true });
   // The charts alone, at the size people see them (a full page at 390 px is hard to judge).
-  await page.locator('.charts').screenshot({ path: artifactPath(`overview-${name}-charts-${width}.png`) });
+  await saveScreenshot(page.locator('.charts'), { path: artifactPath(`overview-${name}-charts-${width}.png`) });
 }
 
 async function signIn(page: Page): Promise<void> {

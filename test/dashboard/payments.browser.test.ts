@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { paymentById, pendingUpgrade, simulate } from '../support/billing.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { addPerson, DASHBOARD_PASSWORD } from '../support/dashboard.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 
@@ -39,7 +39,7 @@ async function paid(externalId: string, method: 'credit_card' | 'bank_transfer')
 
 async function check(page: Page, name: string, width: number): Promise<void> {
   await page.waitForLoadState('load');
-  await page.screenshot({ path: artifactPath(`dashboard-payments-${name}-${width}.png`), fullPage: true });
+  await saveScreenshot(page, { path: artifactPath(`dashboard-payments-${name}-${width}.png`), fullPage: true });
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${name}`).toEqual([]);
   const widest = await page.evaluate<string>(

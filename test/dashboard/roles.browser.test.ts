@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { paymentById, pendingUpgrade, simulate, simulatorTransactions, subscriptionOf } from '../support/billing.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { addPerson, DASHBOARD_PASSWORD } from '../support/dashboard.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { addEndpoint, type CreatedEndpoint } from '../webhooks/support.ts';
@@ -262,7 +262,7 @@ describe("a viewer's pages", { timeout: 60_000 }, () => {
   it('are axe-clean, at 1100 px and on a 390 px phone (screenshots of the customer page)', async () => {
     const page = pages.viewer;
     await page.goto(`${site}${customerPath()}`);
-    await page.screenshot({ path: artifactPath('dashboard-roles-viewer-customer-1100.png'), fullPage: true });
+    await saveScreenshot(page, { path: artifactPath('dashboard-roles-viewer-customer-1100.png'), fullPage: true });
     await axeClean(page, 'customer at 1100px');
     await page.goto(`${site}${paymentPath()}`);
     await axeClean(page, 'payment at 1100px');
@@ -272,7 +272,7 @@ describe("a viewer's pages", { timeout: 60_000 }, () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {
       await page.goto(`${site}${customerPath()}`);
-      await page.screenshot({ path: artifactPath('dashboard-roles-viewer-customer-390.png'), fullPage: true });
+      await saveScreenshot(page, { path: artifactPath('dashboard-roles-viewer-customer-390.png'), fullPage: true });
       await axeClean(page, 'customer at 390px');
     } finally {
       await page.setViewportSize({ width: 1100, height: 900 });

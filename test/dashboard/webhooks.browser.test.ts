@@ -5,7 +5,7 @@ import { ASSET_BYTES } from '../../src/apps/dashboard/http/assets.ts';
 import { recordAudit } from '../../src/modules/audit/audit.repository.ts';
 import { deliverWebhooks } from '../../src/modules/webhooks/deliver.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { addPerson, DASHBOARD_PASSWORD } from '../support/dashboard.ts';
 import { createSession, type TestProject } from '../support/factories.ts';
 import { addEndpoint, devProject, startReceiver, type Receiver } from '../webhooks/support.ts';
@@ -49,7 +49,7 @@ afterAll(async () => {
 
 async function check(page: Page, name: string, width: number): Promise<void> {
   await page.waitForLoadState('load');
-  await page.screenshot({ path: artifactPath(`webhooks-${name}-${width}.png`), fullPage: true });
+  await saveScreenshot(page, { path: artifactPath(`webhooks-${name}-${width}.png`), fullPage: true });
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${name}`).toEqual([]);
   const htmlBytes = await page.evaluate<number>(`performance.getEntriesByType('navigation')[0]?.decodedBodySize ?? 0`);

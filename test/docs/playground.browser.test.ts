@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
 
 let t: TestApp;
@@ -42,7 +42,7 @@ it('"Try it" on /docs mints a real portal session from the browser, with no thir
   const minted = JSON.parse((await responseBody.textContent())!);
   expect(minted.expires_in).toBe(300);
   expect(minted.portal_url).toBe(`${t.deps.config.publicUrl}/portal?session=${minted.session_token}`);
-  await page.screenshot({ path: artifactPath('docs-try-it.png'), fullPage: false });
+  await saveScreenshot(page, { path: artifactPath('docs-try-it.png'), fullPage: false });
 
   expect(foreign).toEqual([]);
   expect(cspViolations).toEqual([]);

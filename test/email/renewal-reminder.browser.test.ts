@@ -5,7 +5,7 @@ import { openEarlyRenewals } from '../../src/modules/subscriptions/renewal-remin
 import type { MailCatcher } from '../../src/mail-catcher/index.ts';
 import type { TestApp } from '../support/app.ts';
 import { simulate, subscriptionOf } from '../support/billing.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { createProject, createSession, type TestProject } from '../support/factories.ts';
 import { http } from '../support/http.ts';
 import { checkPortalPage, watchPage, writeRecords, type PageRecord } from '../portal/support/page-checks.ts';
@@ -70,7 +70,7 @@ for (const view of [
     expect(await email.getByRole('heading', { level: 1 }).innerText()).toBe(view.heading);
     const href = await email.getByRole('link', { name: view.pay }).getAttribute('href');
     expect(href).toContain(`flow=pay%3A${renewal.id}`);
-    await inbox.screenshot({ path: artifactPath(`email-renewal-reminder-inbox-${view.name}.png`), fullPage: true });
+    await saveScreenshot(inbox, { path: artifactPath(`email-renewal-reminder-inbox-${view.name}.png`), fullPage: true });
 
     // "Pay now", followed in the browser: signed in, on the renewal, ready to pay.
     const page = await context.newPage();
@@ -79,7 +79,7 @@ for (const view of [
     await page.waitForURL(`${t.deps.config.publicUrl}/portal/payments/${renewal.id}`);
     expect(await page.locator('main').innerText()).toMatch(view.lang === 'en' ? /IDR 150,000/ : /Rp150\.000/);
     await checkPortalPage(page, `renewal-reminder-payment-${view.name}`, watch, records);
-    await page.screenshot({ path: artifactPath(`portal-renewal-reminder-payment-${view.name}.png`), fullPage: true });
+    await saveScreenshot(page, { path: artifactPath(`portal-renewal-reminder-payment-${view.name}.png`), fullPage: true });
     await context.close();
   });
 }

@@ -204,7 +204,14 @@ describe('payment_failed', () => {
     const message = await delivered('renewal-denied', 'Payment failed: Pro, IDR 150,000');
     expect(message.text).toContain(`Your Pro subscription is past due. It stays usable until ${when(due.grace_ends_at!)}.`);
     expect(message.text).toContain(`Usable until: ${when(due.grace_ends_at!)}`);
-    expect(message.text).toContain('To keep it, pay the renewal from your billing page in Kopi Kenangan Cloud\'s app: choose "Pay now".');
+    // "Pay now" opens the renewal that replaced the refused one (not the refused one).
+    const replacement = await t.database.db.selectFrom('payments').select('id').where('subscription_id', '=', due.id).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    expect(replacement.id).not.toBe(renewal.id);
+    expect(message.text).toContain(`"Pay now" signs you in and opens the renewal, to pay it another way. It works once, until ${when(due.grace_ends_at!)}`);
+    const link = /Pay now: (\S+)/.exec(message.text)?.[1];
+    expect(link).toMatch(new RegExp(`&flow=pay%3A${replacement.id}$`));
+    const landed = await new PortalClient(t.url, t.deps.config.publicUrl).get(link!);
+    expect(landed.location).toBe(`/portal/payments/${replacement.id}`);
   });
 });
 
@@ -255,6 +262,50 @@ describe('past_due', () => {
     expect(await typesFor('card-revoked')).toEqual(['payment_receipt', 'past_due']);
     const message = await delivered('card-revoked', 'Renewal due: Pro, IDR 150,000');
     expect(message.text).toContain(`It stays usable until ${when(due.grace_ends_at!)}.`);
+  });
+});
+
+describe('a saved card declined at renewal', () => {
+  it('records the denied charge, opens a fresh renewal page, and sends one payment_failed email whose "Pay now" pays it', async () => {
+    const eu = await subscribed('card-declined', 'pro', { method: 'credit_card' });
+    const before = (await subscriptionOf(t, eu))!;
+    const control = (path: string, body: unknown) =>
+      fetch(`${t.simulator.url}/__simulator/saved-tokens/${before.saved_card_token}/${path}`, {
+        method: 'POST',
+        headers: { ...t.simulator.controlHeaders, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await control('decline', { declined_by: 'bank' })).status).toBe(200);
+    await runPeriodEnds(eu);
+
+    // The charge reached Midtrans and was denied: that payment failed, with the card on it,
+    // and a renewal with a fresh order id and a payment page took its place.
+    const renewals = await t.database.db.selectFrom('payments').selectAll().where('subscription_id', '=', before.id).where('purpose', '=', 'renewal').orderBy('created_at').execute();
+    expect(renewals.map((r) => r.status)).toEqual(['failed', 'pending']);
+    const [denied, open] = renewals as [(typeof renewals)[0], (typeof renewals)[0]];
+    expect(denied.payment_method).toBe('credit_card');
+    expect(open.order_id).not.toBe(denied.order_id);
+    expect(open.redirect_url).toContain('/snap/v3/redirection/');
+    const gateway = (await (await fetch(`${t.simulator.url}/__simulator/transactions/${denied.order_id}`, { headers: t.simulator.controlHeaders })).json()) as { status: Record<string, unknown> };
+    expect(gateway.status).toMatchObject({ transaction_status: 'deny', fraud_status: 'accept', status_code: '202' });
+    const due = (await subscriptionOf(t, eu))!;
+    expect(due).toMatchObject({ status: 'past_due', plan_id: before.plan_id, grace_ends_at: new Date(before.current_period_end!.getTime() + 3 * DAY) });
+
+    // One email: the decline is the news, and it says the subscription is past due until when.
+    expect(await typesFor('card-declined')).toEqual(['payment_receipt', 'payment_failed']);
+    const message = await delivered('card-declined', 'Payment failed: Pro, IDR 150,000');
+    expect(message.text).toContain(`It stays usable until ${when(due.grace_ends_at!)}.`);
+    const link = /Pay now: (\S+)/.exec(message.text)?.[1];
+    expect(link, message.text).toBeDefined();
+    const browser = new PortalClient(t.url, t.deps.config.publicUrl);
+    const landed = await browser.get(link!);
+    expect(landed.status).toBe(303);
+    expect(landed.location).toBe(`/portal/payments/${open.id}`);
+
+    // Paid through the page (another method): active again, for the next period.
+    await simulate(t, open.order_id, { transaction_status: 'settlement', payment_type: 'qris' });
+    expect(await subscriptionOf(t, eu)).toMatchObject({ status: 'active', current_period_start: before.current_period_end });
+    expect((await paymentById(t, open.id))?.status).toBe('paid');
   });
 });
 

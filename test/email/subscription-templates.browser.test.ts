@@ -16,7 +16,7 @@ import { renderPlanChanged } from '../../src/modules/email/templates/plan-change
 import { renderSubscriptionEnded } from '../../src/modules/email/templates/subscription-ended.ts';
 import type { MailCatcher } from '../../src/mail-catcher/index.ts';
 import type { TestApp } from '../support/app.ts';
-import { artifactPath } from '../support/browser.ts';
+import { artifactPath, saveScreenshot } from '../support/browser.ts';
 import type { TestProject } from '../support/factories.ts';
 import { startEmailLook, type EmailLook } from './support/look.ts';
 
@@ -60,6 +60,11 @@ const EMAILS: Array<{ name: string; heading: Record<Locale, string>; render: (ba
   },
   {
     name: 'payment-failed-renewal',
+    heading: { en: 'Your payment did not go through', id: 'Pembayaran Anda tidak berhasil' },
+    render: (b) => renderPaymentFailed({ ...b, planName: 'Pro', amount: 150_000, currency: 'IDR', outcome: 'failed', method: 'credit_card', orderId: 'pay_Zr4Lk0PqW2sX9vB7nM3cHd', next: { pastDueUntil: graceEnd, pay: { url: 'https://billing.example/portal?session=abc&flow=pay%3Apay_2', until: graceEnd } } }),
+  },
+  {
+    name: 'payment-failed-renewal-no-link',
     heading: { en: 'Your payment did not go through', id: 'Pembayaran Anda tidak berhasil' },
     render: (b) => renderPaymentFailed({ ...b, planName: 'Pro', amount: 150_000, currency: 'IDR', outcome: 'failed', method: 'credit_card', orderId: 'pay_Zr4Lk0PqW2sX9vB7nM3cHd', next: { pastDueUntil: graceEnd } }),
   },
@@ -154,9 +159,9 @@ describe.each(['en', 'id'] as const)('in %s', (locale) => {
 
           // As the mail catcher's inbox shows it: the message page, and the HTML part in full.
           await page.goto(`${catcher.httpUrl}/messages/${message.id}`);
-          await page.screenshot({ path: shot(`email-${name}-${locale}-${width}-inbox.png`), fullPage: true });
+          await saveScreenshot(page, { path: shot(`email-${name}-${locale}-${width}-inbox.png`), fullPage: true });
           await page.goto(`${catcher.httpUrl}/messages/${message.id}/html`);
-          await page.screenshot({ path: shot(`email-${name}-${locale}-${width}.png`), fullPage: true });
+          await saveScreenshot(page, { path: shot(`email-${name}-${locale}-${width}.png`), fullPage: true });
         } finally {
           await context.close();
         }

@@ -5,7 +5,7 @@ import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
 import type { MailCatcher } from '../../src/mail-catcher/index.ts';
 import type { TestApp } from '../support/app.ts';
 import { pendingUpgrade, simulate } from '../support/billing.ts';
-import { artifactPath } from '../support/browser.ts';
+import { artifactPath, saveScreenshot } from '../support/browser.ts';
 import { createSession, type TestProject } from '../support/factories.ts';
 import { startEmailLook, type EmailLook } from './support/look.ts';
 
@@ -46,7 +46,7 @@ describe.each([
     page.on('request', (r) => requests.push(r.url()));
     try {
       await page.setContent(message.html!, { waitUntil: 'load' });
-      await page.screenshot({ path: artifactPath(`email-receipt-${locale}-${width}.png`), fullPage: true });
+      await saveScreenshot(page, { path: artifactPath(`email-receipt-${locale}-${width}.png`), fullPage: true });
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(heading);
       const sideways = await page.evaluate<[number, number]>('[document.documentElement.scrollWidth, document.documentElement.clientWidth]');
       expect(sideways[0], 'scrolls sideways').toBeLessThanOrEqual(sideways[1]);

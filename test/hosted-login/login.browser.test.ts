@@ -3,7 +3,7 @@ import { sha256 } from '../../src/lib/crypto.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type MailCatcher, type CaughtMessage } from '../../src/mail-catcher/index.ts';
 import type { TestApp } from '../support/app.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { createProject, createSession } from '../support/factories.ts';
 import { http } from '../support/http.ts';
 import { deliverEmails } from '../../src/modules/email/deliver-emails.ts';
@@ -116,13 +116,13 @@ for (const view of [
     await page.waitForURL(`${t.deps.config.publicUrl}/portal`);
     expect(await page.locator('main').innerText()).toContain('Free');
     expect(await sessionHolder(context)).toBe('rina');
-    await page.screenshot({ path: artifactPath(`portal-login-signed-in-${view.name}.png`), fullPage: true });
+    await saveScreenshot(page, { path: artifactPath(`portal-login-signed-in-${view.name}.png`), fullPage: true });
 
     // The email as the catcher's inbox shows it (its HTML part in a sandboxed frame).
     const inbox = await context.newPage();
     await inbox.goto(`${catcher.httpUrl}/messages/${mail.id}`);
     expect(mail.attachments.map((a) => a.content_type)).toEqual(['image/png']);
-    await inbox.screenshot({ path: artifactPath(`email-sign-in-code-${view.name}.png`), fullPage: true });
+    await saveScreenshot(inbox, { path: artifactPath(`email-sign-in-code-${view.name}.png`), fullPage: true });
     await context.close();
   });
 }

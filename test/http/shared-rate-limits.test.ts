@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_COMMAND_TIMEOUT_MS } from '../../src/http/redis-rate-limit-store.ts';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS as REDIS_COMMAND_TIMEOUT_MS } from '../../src/config.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { TEST_ADMIN_KEY, startTestApp, type TestApp } from '../support/app.ts';
 import { createProject, type TestProject } from '../support/factories.ts';
@@ -28,7 +28,10 @@ let project: TestProject;
 
 beforeAll(async () => {
   redis = await connectTestRedis();
-  instances = await startTwoInstances({ env: { ...LIMITS, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix } });
+  // These two instances are about sharing, not timeouts: on PGlite they run in this process
+  // beside the database, whose queries can hold the event loop past the default 200 ms, and
+  // an answer read after its timeout has fired fails open (served, uncounted).
+  instances = await startTwoInstances({ env: { ...LIMITS, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: '5000' } });
   ({ a, b } = instances);
   project = await createProject(a.url);
 });
@@ -137,7 +140,12 @@ describe('when Redis fails, requests are served (limits fail open)', () => {
           headers: { 'x-forwarded-for': '198.51.100.9' },
           body: { client_id: project.clientId, client_secret: project.clientSecret, end_user_id: 'hung-redis' },
         });
+      // Counted from the first request: the app started only once its Redis client was ready
+      // (until then operations fail open at once, and freezing Redis would test nothing).
       expect((await call()).status).toBe(200);
+      const probe = new Redis(server.url, { maxRetriesPerRequest: 0 });
+      expect(await probe.get(`${prefix}sessions-ip:198.51.100.9`)).toBe('1');
+      probe.disconnect();
       server.process.kill('SIGSTOP');
       const startedAt = performance.now();
       const res = await call();
@@ -150,6 +158,29 @@ describe('when Redis fails, requests are served (limits fail open)', () => {
       expect(counterValue(text, 'langgan_rate_limit_store_errors_total{operation="hit"}')).toBeGreaterThanOrEqual(2);
     } finally {
       await t.close();
+      await server.stop();
+    }
+  });
+
+  it('waits at start for a Redis that is slow to answer, so the first request is counted', async () => {
+    const server = await startPrivateRedis();
+    const probe = new Redis(server.url, { maxRetriesPerRequest: 0 });
+    server.process.kill('SIGSTOP');
+    const resume = setTimeout(() => server.process.kill('SIGCONT'), 1000);
+    let t: TestApp | undefined;
+    try {
+      t = await startTestApp({ database: instances.shared, env: { ...LIMITS, REDIS_URL: server.url, REDIS_KEY_PREFIX: prefix } });
+      const res = await http(t.url, 'POST', '/api/platform/portal/sessions', {
+        headers: { 'x-forwarded-for': '198.51.100.10' },
+        body: { client_id: project.clientId, client_secret: project.clientSecret, end_user_id: 'slow-redis' },
+      });
+      expect(res.status, res.text).toBe(200);
+      expect(await probe.get(`${prefix}sessions-ip:198.51.100.10`)).toBe('1');
+      expect(counterValue(await metricsOf(t), 'langgan_rate_limit_store_errors_total{operation="hit"}')).toBe(0);
+    } finally {
+      clearTimeout(resume);
+      probe.disconnect();
+      await t?.close();
       await server.stop();
     }
   });

@@ -2,7 +2,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailCatcher } from '../../src/mail-catcher/index.ts';
-import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { png } from '../support/images.ts';
 import { send, startTestCatcher } from './support.ts';
 
@@ -65,7 +65,7 @@ async function openPage(width: number): Promise<{ page: Page; foreign: string[];
 
 async function check(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('load');
-  await page.screenshot({ path: artifactPath(`mail-catcher-${name}.png`), fullPage: true });
+  await saveScreenshot(page, { path: artifactPath(`mail-catcher-${name}.png`), fullPage: true });
   // The message's own HTML is the sender's markup, not the inbox's, and runs no script (its frame is
   // sandboxed), so axe could not run inside it anyway: the frame element is checked, its content is not.
   const results = await new AxeBuilder({ page }).setLegacyMode().options({ iframes: false }).analyze();

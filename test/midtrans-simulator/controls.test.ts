@@ -150,6 +150,48 @@ describe('/__simulator/ controls', () => {
     expect((await control(simulator, 'POST', '/saved-tokens/unknown/revoke')).status).toBe(404);
   });
 
+  it('declines a saved token\'s charges, by the bank or by fraud detection, as sandbox cards 4911… and 4611… are; null accepts again', async () => {
+    const { orderId, redirectUrl } = await createCheckout(simulator, { user_id: 'cus_1', credit_card: { save_card: true } });
+    await submitPaymentForm(redirectUrl, { payment_method: 'credit_card', outcome: 'pay' });
+    const tokenId = String((await core(simulator, 'GET', `/v2/${orderId}/status`)).json.saved_token_id);
+    const charge = (suffix: string) =>
+      core(simulator, 'POST', '/v2/charge', {
+        payment_type: 'credit_card',
+        transaction_details: { order_id: `${orderId}-${suffix}`, gross_amount: 100000 },
+        credit_card: { token_id: tokenId, initiated_by: 'merchant' },
+      });
+
+    const marked = await control(simulator, 'POST', `/saved-tokens/${tokenId}/decline`, { declined_by: 'bank' });
+    expect(marked.json.saved_token).toMatchObject({ token_id: tokenId, revoked: false, declined_by: 'bank' });
+    const byBank = await charge('bank');
+    expect(byBank.status).toBe(200);
+    expect(byBank.json).toMatchObject({
+      status_code: '202',
+      status_message: 'Deny by Bank [BNI] with code [05] and message [Do not honour]',
+      transaction_status: 'deny',
+      fraud_status: 'accept',
+      payment_type: 'credit_card',
+      channel_response_code: '05',
+    });
+    expect(byBank.json).not.toHaveProperty('approval_code');
+    expect(byBank.json).not.toHaveProperty('saved_token_id');
+    await simulator.deliveriesSettled();
+    const notified = bodies().find((b) => b.order_id === `${orderId}-bank`)!;
+    expect(notified).toMatchObject({ status_code: '202', transaction_status: 'deny', fraud_status: 'accept' });
+    expectValidSignature(notified);
+    expect((await core(simulator, 'GET', `/v2/${orderId}-bank/status`)).json).toMatchObject({ transaction_status: 'deny' });
+
+    await control(simulator, 'POST', `/saved-tokens/${tokenId}/decline`, { declined_by: 'fraud' });
+    expect((await charge('fraud')).json).toMatchObject({ status_code: '202', status_message: 'Deny by Midtrans FDS', transaction_status: 'deny', fraud_status: 'deny' });
+
+    await control(simulator, 'POST', `/saved-tokens/${tokenId}/decline`, { declined_by: null });
+    expect((await charge('again')).json).toMatchObject({ status_code: '200', transaction_status: 'capture', fraud_status: 'accept', saved_token_id: tokenId });
+
+    expect((await control(simulator, 'POST', `/saved-tokens/${tokenId}/decline`, { declined_by: 'maybe' })).status).toBe(400);
+    expect((await control(simulator, 'POST', `/saved-tokens/${tokenId}/decline`)).status).toBe(400);
+    expect((await control(simulator, 'POST', '/saved-tokens/unknown/decline', { declined_by: 'bank' })).status).toBe(404);
+  });
+
   it('waits for deliveries over HTTP', async () => {
     receiver.answerWith(() => ({ status: 200, delayMs: 100 }));
     const { orderId } = await createCheckout(simulator);

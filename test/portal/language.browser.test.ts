@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath } from '../support/browser.ts';
+import { artifactPath, saveScreenshot } from '../support/browser.ts';
 import { checkPortalPage, writeRecords, type PageRecord } from './support/page-checks.ts';
 import { startWorld, subscribe, type World } from './support/world.ts';
 
@@ -36,13 +36,13 @@ describe('the language switch', () => {
     expect(box.x + box.width).toBeLessThanOrEqual(width);
     expect(box.height).toBeGreaterThanOrEqual(44);
     expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
-    await header.screenshot({ path: artifactPath(`portal-language-switch-${width}-en.png`) });
+    await saveScreenshot(header, { path: artifactPath(`portal-language-switch-${width}-en.png`) });
 
     await toIndonesian.click();
     expect(page.url()).toBe(`${w.publicUrl}/portal/plans`);
     expect(await page.getAttribute('html', 'lang')).toBe('id');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Paket');
-    await header.screenshot({ path: artifactPath(`portal-language-switch-${width}-id.png`) });
+    await saveScreenshot(header, { path: artifactPath(`portal-language-switch-${width}-id.png`) });
 
     // Remembered for the session: the next page is in Indonesian too, though the browser asks for English.
     await page.getByRole('link', { name: 'Riwayat pembayaran' }).click();

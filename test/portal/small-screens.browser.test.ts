@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath } from '../support/browser.ts';
+import { artifactPath, saveScreenshot } from '../support/browser.ts';
 import { insertClosedPayment } from './support/closed-payments.ts';
 import { checkPortalPage, tabTo, writeRecords, type PageRecord } from './support/page-checks.ts';
 import { startWorld, subscribe, type World } from './support/world.ts';
@@ -69,7 +69,7 @@ describe.each(LOCALES)('in %s', (locale) => {
     for (const [name, path] of pages()) {
       await page.goto(`${w.publicUrl}${path}`);
       expect(await horizontalOverflow(page), `${name} scrolls sideways at ${width} px (${locale})`).toBeLessThanOrEqual(0);
-      if (width === 320) await page.screenshot({ path: artifactPath(`portal-${name}-${width}-${locale}.png`), fullPage: true });
+      if (width === 320) await saveScreenshot(page, { path: artifactPath(`portal-${name}-${width}-${locale}.png`), fullPage: true });
       else await checkPortalPage(page, `${name}-${width}-${locale}`, watch, records);
     }
     await context.close();
@@ -111,7 +111,7 @@ describe('payment tables', () => {
     const after = await boxes();
     expect(after[0]!.bottom - after[0]!.top).toBeGreaterThan(before[0]!.bottom - before[0]!.top + 30);
     for (let i = 1; i < after.length; i++) expect(after[i]!.top).toBeGreaterThanOrEqual(after[i - 1]!.bottom - 0.5);
-    await page.locator('table.records').screenshot({ path: artifactPath(`portal-history-long-label-${width}-id.png`) });
+    await saveScreenshot(page.locator('table.records'), { path: artifactPath(`portal-history-long-label-${width}-id.png`) });
     await context.close();
   });
 
@@ -169,7 +169,7 @@ describe('the section tabs', () => {
       return found;
     })()`);
     expect(clipping).toEqual([]);
-    await page.screenshot({ path: artifactPath(`portal-tab-focus-${width}.png`), clip: { x: 0, y: 0, width, height: 200 } });
+    await saveScreenshot(page, { path: artifactPath(`portal-tab-focus-${width}.png`), clip: { x: 0, y: 0, width, height: 200 } });
     await context.close();
   });
 });

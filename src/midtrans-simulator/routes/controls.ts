@@ -73,6 +73,7 @@ function describeSavedToken(token: SavedCardToken) {
     issued_for_order_id: token.issuedForOrderId,
     expires_at: token.expiresAt.toISOString(),
     revoked: token.revoked,
+    declined_by: token.declinedBy ?? null,
   };
 }
 
@@ -159,6 +160,18 @@ export function registerControlRoutes(app: FastifyInstance, deps: RouteDeps): vo
     const token = engine.store.findSavedToken(request.params.token);
     if (!token) return reply.code(404).send({ error: 'saved token not found' });
     token.revoked = true;
+    return { saved_token: describeSavedToken(token) };
+  });
+
+  /** `{declined_by: "bank" | "fraud"}`: the token's next charges are denied; `{declined_by: null}`: accepted again. */
+  app.post<{ Params: { token: string } }>('/__simulator/saved-tokens/:token/decline', async (request, reply) => {
+    const token = engine.store.findSavedToken(request.params.token);
+    if (!token) return reply.code(404).send({ error: 'saved token not found' });
+    const body = request.body;
+    const by = isJsonObject(body) ? body.declined_by : undefined;
+    if (by !== null && by !== 'bank' && by !== 'fraud') return reply.code(400).send({ error: 'declined_by must be "bank", "fraud" or null' });
+    if (by === null) delete token.declinedBy;
+    else token.declinedBy = by;
     return { saved_token: describeSavedToken(token) };
   });
 

@@ -83,6 +83,10 @@ export function registerCoreApiRoutes(app: FastifyInstance, deps: RouteDeps): vo
     const transaction = engine.chargeSavedCard(parsed.request, token, notificationUrls.urls);
     const payment = transaction.payment;
     if (!payment) return reply.code(500).send({ status_code: '500', status_message: 'Internal server error' });
+    if (payment.current.transactionStatus === 'deny') {
+      const by = payment.current.fraudStatus === 'deny' ? 'Deny by Midtrans FDS' : `Deny by Bank [${token.bank.toUpperCase()}] with code [05] and message [Do not honour]`;
+      return reply.send(engine.answerBody(transaction, payment, '202', by));
+    }
     return reply.send(engine.answerBody(transaction, payment, '200', 'Success, Credit Card transaction is successful'));
   }
 }

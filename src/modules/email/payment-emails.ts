@@ -53,7 +53,15 @@ export async function queuePaymentInstructions(trx: Db, deps: EmailDeps, payment
  *   `past_due`, the end of grace's `subscription_ended` (subscription-emails.ts), and a
  *   renewal link lapses with the grace period: one email for one event.
  */
-export async function queuePaymentFailed(trx: Db, deps: EmailDeps, payment: Payment, sub: Subscription, now: Date): Promise<void> {
+export async function queuePaymentFailed(
+  trx: Db,
+  deps: EmailDeps,
+  payment: Payment,
+  sub: Subscription,
+  now: Date,
+  /** The renewal opened in the failed one's place (same transaction): "Pay now" opens it. */
+  replacement?: Payment,
+): Promise<void> {
   if (payment.failure_reason === ABANDONED) return;
   const renewal = payment.purpose === 'renewal';
   const graceEndsAt = sub.status === 'past_due' && sub.grace_ends_at && sub.grace_ends_at > now ? sub.grace_ends_at : undefined;
@@ -65,7 +73,14 @@ export async function queuePaymentFailed(trx: Db, deps: EmailDeps, payment: Paym
       outcome: p.status === 'expired' ? 'expired' : 'failed',
       method: p.payment_method,
       orderId: p.order_id,
-      next: graceEndsAt ? { pastDueUntil: graceEndsAt } : { currentPlan: live ? ((await planText(trx, sub.project_id, sub.plan_id, base.locale))?.name ?? null) : null },
+      next: graceEndsAt
+        ? {
+            pastDueUntil: graceEndsAt,
+            ...(replacement && {
+              pay: await signInButton(trx, deps, { projectId: sub.project_id, endUserId: sub.end_user_id, locale: base.locale, flow: `pay:${replacement.id}`, until: graceEndsAt, now }),
+            }),
+          }
+        : { currentPlan: live ? ((await planText(trx, sub.project_id, sub.plan_id, base.locale))?.name ?? null) : null },
     }),
   );
 }

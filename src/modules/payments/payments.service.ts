@@ -115,11 +115,13 @@ export async function recordGatewayState(deps: Deps, reported: TransactionState)
         await queuePaymentReceipt(trx, deps, payment.id, now);
         await queuePlanChanged(trx, deps, { before: sub, after, cause: payment.id, effectiveAt: now, paid: true, now });
       }
-      if (state.status === 'failed' || state.status === 'expired') await queuePaymentFailed(trx, deps, updated, sub, now);
     }
-    if (state.status === 'failed' && payment.purpose === 'renewal' && sub.status === 'past_due' && sub.grace_ends_at && sub.grace_ends_at > now) {
-      await createPendingPayment(trx, { ...termsOf(payment), source: 'scheduler', checkout: 'due', now });
-    }
+    // A renewal refused during grace is replaced at once, so the customer can still pay.
+    const replacement =
+      state.status === 'failed' && payment.purpose === 'renewal' && sub.status === 'past_due' && sub.grace_ends_at && sub.grace_ends_at > now
+        ? await createPendingPayment(trx, { ...termsOf(payment), source: 'scheduler', checkout: 'due', now })
+        : undefined;
+    if (!refusal && (state.status === 'failed' || state.status === 'expired')) await queuePaymentFailed(trx, deps, updated, sub, now, replacement);
     if (state.refunds) updated = (await reconcileGatewayRefunds(trx, deps.logger, updated, state.refunds, state.gatewayStatus, now)) ?? updated;
     return { outcome: 'applied' as const, payment: updated };
   });

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { ASSET_BYTES } from '../../../src/apps/portal/http/assets.ts';
-import { artifactPath } from '../../support/browser.ts';
+import { artifactPath, saveScreenshot } from '../../support/browser.ts';
 
 /** The portal's page-weight budget: HTML + CSS + JS (+ icon) of one page. */
 export const PAGE_BUDGET_BYTES = 50 * 1024;
@@ -55,7 +55,7 @@ export async function checkPortalPage(page: Page, name: string, watch: ReturnTyp
   expect(record.totalBytes, `${name} weighs ${record.totalBytes} bytes`).toBeLessThan(PAGE_BUDGET_BYTES);
   expect(watch.foreign, `other-origin requests on ${name}`).toEqual([]);
   expect(watch.cspViolations, `CSP reports on ${name}`).toEqual([]);
-  await page.screenshot({ path: artifactPath(`portal-${name}.png`), fullPage: true });
+  await saveScreenshot(page, { path: artifactPath(`portal-${name}.png`), fullPage: true });
   records.push(record);
   return record;
 }

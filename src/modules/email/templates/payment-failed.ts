@@ -10,9 +10,10 @@ export interface PaymentFailedData extends PaymentEmailBase {
   orderId: string;
   /**
    * What happens next: a renewal leaves the subscription past due until the end of its grace
-   * period; any other payment changed nothing, and the plan the customer had (if any) goes on.
+   * period, with "Pay now" onto the renewal that took the failed one's place; any other
+   * payment changed nothing, and the plan the customer had (if any) goes on.
    */
-  next: { pastDueUntil: Date } | { currentPlan: string | null };
+  next: { pastDueUntil: Date; pay?: { url: string; until: Date } } | { currentPlan: string | null };
 }
 
 /** "Your payment did not go through" / "Your payment expired": what, how much, and what now. */
@@ -28,12 +29,15 @@ export function renderPaymentFailed(d: PaymentFailedData): RenderedEmail {
     [c.reference, d.orderId],
   ];
   let next: string[];
+  let link: { label: string; href: string } | undefined;
   if ('pastDueUntil' in d.next) {
     const until = formatDateTime(d.next.pastDueUntil, d.locale, d.timeZone);
+    const { pay } = d.next;
     rows.push([c.usableUntil, until]);
-    next = [`${m.pastDue(d.planName)} ${c.stillUsable(until)}`, c.payRenewal(d.projectName)];
+    next = [`${m.pastDue(d.planName)} ${c.stillUsable(until)}`, pay ? m.payRenewalLink(formatDateTime(pay.until, d.locale, d.timeZone)) : c.payRenewal(d.projectName)];
+    if (pay) link = { label: c.payNow, href: pay.url };
   } else {
     next = [d.next.currentPlan ? m.unchanged(d.next.currentPlan) : m.nothingStarted, m.tryAgain(d.projectName)];
   }
-  return renderMessage(d, { subject: o.subject(d.planName, amount), heading: o.heading, lead: [o.intro(amount, d.planName, d.projectName)], rows, after: next });
+  return renderMessage(d, { subject: o.subject(d.planName, amount), heading: o.heading, lead: [o.intro(amount, d.planName, d.projectName)], rows, ...(link && { link }), after: next });
 }
