@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GatewayError } from '../../src/payments/gateway.ts';
 import { publishEvents } from '../../src/modules/webhooks/publish.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { eventsOf, expectEveryPaymentHasItsEvents, paymentById, pendingUpgrade, simulate, simulatorTransactions } from '../support/billing.ts';
@@ -134,6 +135,84 @@ describe('refunds through Midtrans', () => {
     await t.simulator.deliveriesSettled();
     expect(await refundsOf(payment.id)).toHaveLength(1);
     expect(await paymentById(t, payment.id)).toMatchObject({ refunded_amount: 10_000 });
+    const [tx] = (await simulatorTransactions(t)).filter((x) => x.order_id === payment.order_id);
+    expect((tx!.payment as { refunds: unknown[] }).refunds).toHaveLength(1);
+  });
+});
+
+describe('when Midtrans does not answer a refund', () => {
+  const noAnswer = () => new GatewayError('gateway_unavailable', 'Midtrans POST /v2/{order_id}/refund: no answer within the timeout');
+
+  it('the refund waits, holds its amount, and "Ask Midtrans again" completes it once with the same key', async () => {
+    const payment = await paid('card-no-answer');
+    const finance = await signIn(t, email('finance'));
+    // The request never reaches Midtrans (a connection that timed out).
+    const lost = vi.spyOn(t.deps.gateway, 'refund').mockRejectedValueOnce(noAnswer());
+    const res = await submit(finance, pagePath(payment.id), refundPath(payment.id), { 'midtrans-amount': '60000' });
+    expect(res.status, res.text).toBe(303);
+    expect(res.headers.location).toMatch(/notice=refund_pending/);
+    expect(lost).toHaveBeenCalledTimes(1);
+    const [waiting] = await refundsOf(payment.id);
+    expect(waiting).toMatchObject({ amount: 60_000, status: 'pending', channel: 'midtrans' });
+
+    // Nothing counted as refunded; the amount is held, so it cannot be refunded twice meanwhile.
+    const page = await finance.get(res.headers.location as string);
+    expect(page.text).toContain('Midtrans did not answer, so the refund is waiting.');
+    expect(page.text).toContain('Waiting for Midtrans');
+    expect(page.text).toContain('Up to IDR 90,000 can still be refunded.');
+    expect(await paymentById(t, payment.id)).toMatchObject({ status: 'paid', refunded_amount: 0 });
+    expect(await refundedEvents(payment.id)).toHaveLength(0);
+    const [before] = (await simulatorTransactions(t)).filter((x) => x.order_id === payment.order_id);
+    expect((before!.payment as { refunds: unknown[] }).refunds).toHaveLength(0);
+    const overdraw = await submit(finance, pagePath(payment.id), refundPath(payment.id), { 'midtrans-amount': '90001' });
+    expect(overdraw.status).toBe(400);
+    expect(overdraw.text).toContain('That is more than is left to refund (IDR 90,000).');
+
+    // "Ask Midtrans again": the real call, with the refund's own key.
+    const retryPath = `${pagePath(payment.id)}/refunds/${waiting!.id}/retry`;
+    const retryForm = formFields(page.text, retryPath);
+    lost.mockRestore();
+    const retried = await finance.post(retryPath, retryForm);
+    expect(retried.status, retried.text).toBe(303);
+    expect(retried.headers.location).toMatch(/notice=refund_succeeded/);
+    await t.simulator.deliveriesSettled();
+    expect(await refundsOf(payment.id)).toMatchObject([{ id: waiting!.id, refund_key: waiting!.refund_key, status: 'succeeded' }]);
+    expect(await paymentById(t, payment.id)).toMatchObject({ status: 'paid', refunded_amount: 60_000 });
+    expect(await refundedEvents(payment.id)).toHaveLength(1);
+
+    // The same retry form sent again (a fresh action id) finds it done: no second refund.
+    const stale = await finance.post(retryPath, { ...retryForm, action_id: 'another-action-id-0002' });
+    expect(stale.status).toBe(303);
+    await t.simulator.deliveriesSettled();
+    const [after] = (await simulatorTransactions(t)).filter((x) => x.order_id === payment.order_id);
+    expect((after!.payment as { refunds: unknown[] }).refunds).toHaveLength(1);
+    expect(await paymentById(t, payment.id)).toMatchObject({ refunded_amount: 60_000 });
+  });
+
+  it('Midtrans refunded but its answer was lost: the notification and a retry race, and it counts once', async () => {
+    const payment = await paid('card-answer-lost');
+    const finance = await signIn(t, email('finance'));
+    const real = t.deps.gateway.refund.bind(t.deps.gateway);
+    vi.spyOn(t.deps.gateway, 'refund').mockImplementationOnce(async (request) => {
+      await real(request);
+      throw noAnswer();
+    });
+    const res = await submit(finance, pagePath(payment.id), refundPath(payment.id), { 'midtrans-amount': '150000' });
+    expect(res.status, res.text).toBe(303);
+    // Pending, unless Midtrans' notification got in first.
+    expect(res.headers.location).toMatch(/notice=refund_(pending|succeeded)/);
+    const [refund] = await refundsOf(payment.id);
+    // The page offers "Ask Midtrans again" while it waits; asked then (or forged after), it is the same refund.
+    const retryPath = `${pagePath(payment.id)}/refunds/${refund!.id}/retry`;
+    const html = (await finance.get(pagePath(payment.id))).text;
+    const fields = html.includes(`action="${retryPath}"`) ? formFields(html, retryPath) : { csrf: await csrfOf(finance), action_id: 'retry-after-lost-answer-01' };
+    const retried = await finance.post(retryPath, fields);
+    expect(retried.status).toBe(303);
+    vi.restoreAllMocks();
+    await t.simulator.deliveriesSettled();
+    expect(await refundsOf(payment.id)).toMatchObject([{ id: refund!.id, status: 'succeeded', amount: 150_000 }]);
+    expect(await paymentById(t, payment.id)).toMatchObject({ status: 'refunded', refunded_amount: 150_000 });
+    expect(await refundedEvents(payment.id)).toHaveLength(1);
     const [tx] = (await simulatorTransactions(t)).filter((x) => x.order_id === payment.order_id);
     expect((tx!.payment as { refunds: unknown[] }).refunds).toHaveLength(1);
   });
