@@ -7,7 +7,9 @@ import { html, type SafeHtml } from './html.ts';
  *
  * The drawing is for the eye; the caller puts the same numbers in a table beside it (the
  * accessible alternative) and gives the SVG a one-sentence `summary` as its name. A zero
- * is drawn as a short stub on the baseline, so a day without data reads as zero, not gap.
+ * is drawn as a short stub on the baseline, so a day without data reads as zero, not gap; a
+ * chart with nothing but zeros says so in the middle of its plot (`emptyText`), instead of
+ * leaving a tall blank box.
  * The SVG scales to its box: callers draw one for wide and one for narrow screens, sized
  * so the text stays about `fontSize` pixels high on each.
  */
@@ -31,6 +33,8 @@ export interface BarChartOptions {
   formatTick: (value: number) => string;
   /** Ticks only on whole numbers (counts). */
   integers?: boolean;
+  /** Written across the plot when every value is zero: one string per line, short enough for the narrow chart. */
+  emptyText?: readonly string[];
   className?: string;
 }
 
@@ -85,9 +89,18 @@ export function barChart(bars: readonly Bar[], o: BarChartOptions): SafeHtml {
       : '';
     return html`${shape}${label}${sublabel}`;
   });
+  const lines = max === 0 ? (o.emptyText ?? []) : [];
+  const lineHeight = fs * 1.35;
+  const firstY = topPad + plotH / 2 - ((lines.length - 1) * lineHeight) / 2 + fs * 0.35;
+  const empty = lines.length
+    ? html`<text class="chart-empty" x="${r(left + plotW / 2)}" y="${r(firstY)}" font-size="${fs}" text-anchor="middle">${lines.map(
+        (line, i) => html`<tspan x="${r(left + plotW / 2)}" dy="${i === 0 ? 0 : r(lineHeight)}">${line}</tspan>`,
+      )}</text>`
+    : '';
   return html`<svg class="chart${o.className ? ` ${o.className}` : ''}" viewBox="0 0 ${o.width} ${o.height}" role="img" aria-label="${o.summary}" focusable="false">
 ${grid}
 <line class="chart-axis" x1="${r(left)}" x2="${r(o.width - right)}" y1="${r(baseY)}" y2="${r(baseY)}"/>
 ${columns}
+${empty}
 </svg>`;
 }

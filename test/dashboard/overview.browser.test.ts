@@ -177,6 +177,7 @@ describe('the business at a glance in a browser', { timeout: 240_000 }, () => {
         // 12 months and 30 days, a drawn mark each (a zero is a stub, never a gap).
         expect(await charts.nth(0).locator('rect').count()).toBe(12);
         expect(await charts.nth(1).locator('rect').count()).toBe(30);
+        expect(await charts.locator('text.chart-empty').count()).toBe(0);
         await check(page, `data-${lang}`, width);
         // The tables behind the charts: 12 months, 30 days, the same words in the page's language.
         for (const summary of await page.locator('figure details summary').all()) await summary.click();
@@ -189,6 +190,16 @@ describe('the business at a glance in a browser', { timeout: 240_000 }, () => {
         await page.goto(`${t.url}/dashboard/projects/${empty.id}`);
         expect(await page.locator('.note').textContent()).toBe(lang === 'id' ? 'Belum ada pelanggan yang membayar. Angka-angka ini terisi saat pelanggan membayar.' : 'No customer has paid yet. These figures fill in as customers pay.');
         expect(await page.locator('svg.chart-wide').nth(1).locator('rect.chart-zero').count()).toBe(30);
+        // Nothing but zeros: each chart says so across its plot, whole on a phone too.
+        const emptyCharts = page.locator(width < 600 ? 'svg.chart-narrow' : 'svg.chart-wide');
+        const said = lang === 'id' ? ['Tidak ada pendapatan berulang dalam 12 bulan ini', 'Tidak ada pembayaran dalam 30 hari ini'] : ['No recurring revenue in these 12 months', 'No payments in these 30 days'];
+        for (const [i, words] of said.entries()) {
+          const text = emptyCharts.nth(i).locator('text.chart-empty');
+          expect((await text.locator('tspan').allTextContents()).join(' ')).toBe(words);
+          const [box, frame] = [await text.boundingBox(), await emptyCharts.nth(i).boundingBox()];
+          expect(box!.x).toBeGreaterThan(frame!.x);
+          expect(box!.x + box!.width).toBeLessThan(frame!.x + frame!.width);
+        }
         await check(page, `empty-${lang}`, width);
 
         expect(await page.locator('html').getAttribute('lang')).toBe(lang);

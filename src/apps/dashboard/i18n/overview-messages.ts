@@ -21,10 +21,12 @@ export const overviewEn = {
   attentionNone: 'None flagged for refund.',
   mrrChart: 'MRR by month, last 12 months',
   mrrChartNote: 'Each month at its end; this month as of now.',
+  mrrChartEmpty: ['No recurring revenue', 'in these 12 months'],
   mrrSummary: (first: string, firstMonth: string, last: string, highest: string, highestMonth: string) =>
     `Monthly recurring revenue: ${first} in ${firstMonth}, ${last} now; highest ${highest} in ${highestMonth}.`,
   paymentsChart: 'Payments per day, last 30 days',
   paymentsChartNote: 'Successful payments by the day they were paid.',
+  paymentsChartEmpty: ['No payments', 'in these 30 days'],
   paymentsSummary: (total: number, busiest: string, most: number) =>
     total === 0 ? 'No payments in the last 30 days.' : `${total} payments in the last 30 days; the most, ${most}, on ${busiest}.`,
   showTable: 'Show the numbers as a table',
@@ -61,10 +63,12 @@ export const overviewId: OverviewMessages = {
   attentionNone: 'Tidak ada yang ditandai untuk dikembalikan.',
   mrrChart: 'MRR per bulan, 12 bulan terakhir',
   mrrChartNote: 'Setiap bulan pada akhir bulannya; bulan ini per saat ini.',
+  mrrChartEmpty: ['Tidak ada pendapatan berulang', 'dalam 12 bulan ini'],
   mrrSummary: (first, firstMonth, last, highest, highestMonth) =>
     `Pendapatan berulang bulanan: ${first} pada ${firstMonth}, ${last} saat ini; tertinggi ${highest} pada ${highestMonth}.`,
   paymentsChart: 'Pembayaran per hari, 30 hari terakhir',
   paymentsChartNote: 'Pembayaran berhasil menurut hari dibayarnya.',
+  paymentsChartEmpty: ['Tidak ada pembayaran', 'dalam 30 hari ini'],
   paymentsSummary: (total, busiest, most) =>
     total === 0 ? 'Tidak ada pembayaran dalam 30 hari terakhir.' : `${total} pembayaran dalam 30 hari terakhir; terbanyak, ${most}, pada ${busiest}.`,
   showTable: 'Tampilkan angka dalam tabel',

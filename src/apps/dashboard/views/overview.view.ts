@@ -73,7 +73,7 @@ function mrrFigure(chrome: Chrome, o: BusinessOverview, money: (n: number) => st
       ...(labelled && { label: row.short }),
       ...(group && { sublabel: group }),
     }));
-  const options = { summary, formatTick: (n: number) => compact(n, locale) };
+  const options = { summary, formatTick: (n: number) => compact(n, locale), emptyText: m.mrrChartEmpty };
   return html`<figure class="card chart-figure" aria-labelledby="mrr-chart">
 <figcaption id="mrr-chart"><span class="chart-title">${m.mrrChart} (${currencyLabel(locale)})</span> <span class="chart-note">${m.mrrChartNote}</span></figcaption>
 ${charts(bars, options)}
@@ -101,7 +101,7 @@ function paymentsFigure(chrome: Chrome, o: BusinessOverview, money: (n: number) 
       ...(labelled && { label: d.dayOfMonth }),
       ...(group && { sublabel: group }),
     }));
-  const options = { summary, formatTick: (n: number) => count(n, locale), integers: true };
+  const options = { summary, formatTick: (n: number) => count(n, locale), integers: true, emptyText: m.paymentsChartEmpty };
   const collected = days.reduce((sum, d) => sum + d.collected, 0);
   const refunded = days.reduce((sum, d) => sum + d.refunded, 0);
   return html`<figure class="card chart-figure" aria-labelledby="payments-chart">
@@ -135,7 +135,7 @@ function withLabels<T>(items: T[], labelled: (i: number) => boolean, groupOf: (i
 }
 
 /** The chart for wide screens and the one for phones (the stylesheet shows one of them). */
-function charts(bars: (narrow: boolean) => Bar[], o: Pick<BarChartOptions, 'summary' | 'formatTick' | 'integers'>): SafeHtml {
+function charts(bars: (narrow: boolean) => Bar[], o: Pick<BarChartOptions, 'summary' | 'formatTick' | 'integers' | 'emptyText'>): SafeHtml {
   return html`${barChart(bars(false), { ...o, width: 720, height: 260, fontSize: 13, className: 'chart-wide' })}
 ${barChart(bars(true), { ...o, width: 320, height: 230, fontSize: 14, className: 'chart-narrow' })}`;
 }
