@@ -178,6 +178,12 @@ describe('the business at a glance in a browser', { timeout: 240_000 }, () => {
         expect(await charts.nth(0).locator('rect').count()).toBe(12);
         expect(await charts.nth(1).locator('rect').count()).toBe(30);
         expect(await charts.locator('text.chart-empty').count()).toBe(0);
+        // The SVG scales to its box; its words stay body-sized, neither tiny nor shouting.
+        for (const chart of await charts.all()) {
+          const label = (await chart.locator('text.chart-label').first().boundingBox())!;
+          expect(label.height).toBeGreaterThan(12);
+          expect(label.height).toBeLessThan(24);
+        }
         await check(page, `data-${lang}`, width);
         // The tables behind the charts: 12 months, 30 days, the same words in the page's language.
         for (const summary of await page.locator('figure details summary').all()) await summary.click();

@@ -136,7 +136,7 @@ function withLabels<T>(items: T[], labelled: (i: number) => boolean, groupOf: (i
 
 /** The chart for wide screens and the one for phones (the stylesheet shows one of them). */
 function charts(bars: (narrow: boolean) => Bar[], o: Pick<BarChartOptions, 'summary' | 'formatTick' | 'integers' | 'emptyText'>): SafeHtml {
-  return html`${barChart(bars(false), { ...o, width: 720, height: 260, fontSize: 13, className: 'chart-wide' })}
+  return html`${barChart(bars(false), { ...o, width: 960, height: 300, fontSize: 16, className: 'chart-wide' })}
 ${barChart(bars(true), { ...o, width: 320, height: 230, fontSize: 14, className: 'chart-narrow' })}`;
 }
 
