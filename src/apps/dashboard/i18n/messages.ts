@@ -158,7 +158,7 @@ export const en = {
   // Members
   membersTitle: 'Members',
   invite: 'Invite',
-  inviteLead: 'Invite a person by email. You get a link to send them (email sending comes later).',
+  inviteLead: 'Invite a person by their email address. You get a link to send them yourself; it works once, within 72 hours.',
   name: 'Name',
   invitationLinkTitle: 'Invitation link',
   invitationLinkLead: (email: string) => `Send this link to ${email}. It works once, for 72 hours.`,
@@ -384,7 +384,7 @@ export const id: Messages = {
 
   membersTitle: 'Anggota',
   invite: 'Undang',
-  inviteLead: 'Undang seseorang lewat email. Anda mendapat tautan untuk dikirim kepadanya (pengiriman email menyusul).',
+  inviteLead: 'Undang seseorang lewat alamat emailnya. Anda mendapat tautan untuk Anda kirim sendiri kepadanya; tautan berlaku sekali, dalam 72 jam.',
   name: 'Nama',
   invitationLinkTitle: 'Tautan undangan',
   invitationLinkLead: (email) => `Kirim tautan ini ke ${email}. Berlaku sekali, selama 72 jam.`,
