@@ -328,7 +328,7 @@ export interface Database {
   payment_refunds: PaymentRefundsTable;
 }
 
-export type EmailType = 'payment_receipt' | 'payment_instructions' | 'sign_in_code' | 'payment_failed' | 'renewal_reminder' | 'past_due' | 'subscription_ended' | 'cancellation_scheduled' | 'plan_changed' | 'payment_link';
+export type EmailType = 'payment_receipt' | 'payment_instructions' | 'sign_in_code' | 'payment_failed' | 'renewal_reminder' | 'past_due' | 'subscription_ended' | 'cancellation_scheduled' | 'plan_changed' | 'payment_link' | 'member_invitation';
 export type EmailStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /** Customer email waiting to be sent, or the record that it was (migration 0015). */

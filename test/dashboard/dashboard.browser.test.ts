@@ -102,6 +102,16 @@ describe('the dashboard in a browser', { timeout: 180_000 }, () => {
           expect(current.x, `${name}: the current tab is in view`).toBeGreaterThanOrEqual(rowBox.x - 1);
           expect(current.x + current.width, `${name}: the current tab is in view`).toBeLessThanOrEqual(rowBox.x + rowBox.width + 1);
         }
+        // Inviting a person (this instance sends no email): the page says so and shows the link to send.
+        await page.goto(`${t.url}/dashboard/projects/${project.id}/members`);
+        await page.getByLabel('Email').fill(`invitee-${width}-${lang}@example.com`);
+        await page.getByLabel(lang === 'id' ? 'Nama' : 'Name').fill('Dewi Anggraini');
+        await page.getByRole('button', { name: lang === 'id' ? 'Undang' : 'Invite', exact: true }).click();
+        await page.locator('#invitation-url').waitFor();
+        expect(await page.locator('#invitation').locator('xpath=..').locator('p').first().textContent()).toContain(
+          lang === 'id' ? 'Instans ini tidak mengirim email' : 'This instance sends no email',
+        );
+        await check(page, `members-invited-${lang}`, width);
         await page.goto(`${t.url}/dashboard/account`);
         await check(page, `account-${lang}`, width);
         expect(await page.locator('html').getAttribute('lang')).toBe(lang);

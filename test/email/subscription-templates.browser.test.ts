@@ -11,6 +11,7 @@ import type { EmailBase, RenderedEmail } from '../../src/modules/email/templates
 import { renderPastDue } from '../../src/modules/email/templates/past-due.ts';
 import { renderRenewalReminder } from '../../src/modules/email/templates/renewal-reminder.ts';
 import { renderPaymentLink } from '../../src/modules/email/templates/payment-link.ts';
+import { renderMemberInvitation } from '../../src/modules/email/templates/member-invitation.ts';
 import { renderPaymentFailed } from '../../src/modules/email/templates/payment-failed.ts';
 import { renderPlanChanged } from '../../src/modules/email/templates/plan-changed.ts';
 import { renderSubscriptionEnded } from '../../src/modules/email/templates/subscription-ended.ts';
@@ -88,6 +89,22 @@ const EMAILS: Array<{ name: string; heading: Record<Locale, string>; render: (ba
     heading: { en: 'A payment is waiting for you', id: 'Ada pembayaran menunggu Anda' },
     render: (b) =>
       renderPaymentLink({ ...b, planName: 'Business', amount: 450_000, currency: 'IDR', purpose: 'upgrade', pay: { url: 'https://billing.example/portal?session=abc&flow=pay%3Apay_2', until: graceEnd } }),
+  },
+  {
+    // Not a customer's: a person invited to the project's dashboard, in Langgan's own look.
+    name: 'member-invitation',
+    heading: { en: 'Join Warung Awan on Langgan', id: 'Bergabung dengan Warung Awan di Langgan' },
+    render: (b) =>
+      renderMemberInvitation({
+        locale: b.locale,
+        timeZone: b.timeZone,
+        projectName: b.projectName,
+        inviterName: 'Sari Wijaya',
+        inviteeName: 'Dewi Anggraini',
+        inviteeEmail: 'dewi.anggraini@warung-awan.example',
+        role: 'finance',
+        link: { url: 'https://billing.example/dashboard/invitation?token=Qm9vdHN0cmFwIHdpdGhvdXQgYSBiYWNrZG9vcg', until: graceEnd },
+      }),
   },
   {
     name: 'past-due',
@@ -181,6 +198,7 @@ describe('escaping', () => {
         renderSubscriptionEnded({ ...b, planName: hostile, reason: 'unpaid', endedAt: graceEnd, fallbackPlan: hostile }),
         renderCancellationScheduled({ ...b, planName: hostile, accessUntil: periodEnd }),
         renderPlanChanged({ ...b, fromPlan: hostile, toPlan: hostile, price: 1, currency: 'IDR', interval: 'year', effectiveAt: periodEnd, renewsAt: graceEnd }),
+        renderMemberInvitation({ locale, timeZone: b.timeZone, projectName: b.projectName, inviterName: hostile, inviteeName: hostile, inviteeEmail: hostile, role: 'viewer', link: { url: 'https://billing.example/dashboard/invitation?token=x', until: graceEnd } }),
       ];
       for (const r of renders) {
         expect(r.html).not.toContain('<img');

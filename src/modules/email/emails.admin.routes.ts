@@ -18,6 +18,7 @@ const TYPE_MEANINGS: Record<(typeof ALL_EMAIL_TYPES)[number], string> = {
   plan_changed: 'a plan change took effect',
   sign_in_code: 'the hosted login page\'s six-digit code and one-click link',
   payment_link: 'someone in the dashboard emailed the customer an open payment: a "Pay now" sign-in link that opens it',
+  member_invitation: 'not to a customer: a project owner invited a person to the project\'s dashboard, with the single-use link where they set their password (`end_user_id` is null)',
 };
 
 const EmailsQuery = Type.Object(

@@ -36,7 +36,7 @@ const TimeZone = Type.String({
 export const EMAIL_TYPES = ['payment_receipt', 'payment_instructions', 'payment_failed', 'renewal_reminder', 'past_due', 'subscription_ended', 'cancellation_scheduled', 'plan_changed'] as const;
 /** …and every type Langgan sends: the hosted login page's code always goes (its switch is `hosted_login_enabled`). */
 /** With the emails only sent when someone asks (never switched off by the project). */
-export const ALL_EMAIL_TYPES = [...EMAIL_TYPES, 'sign_in_code', 'payment_link'] as const;
+export const ALL_EMAIL_TYPES = [...EMAIL_TYPES, 'sign_in_code', 'payment_link', 'member_invitation'] as const;
 const EmailSenderName = Type.Union([Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\r\\n<>"]+$', errorMessage: 'must be 1–100 characters without line breaks, <, > or "' }), Type.Null()], {
   description: 'Display name customers see email from (the address is the operator\'s MAIL_FROM). Null: the project\'s name.',
 });

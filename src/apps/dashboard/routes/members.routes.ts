@@ -6,7 +6,9 @@ import { AppError } from '../../../lib/errors.ts';
 import { findUserByEmail, listMembers } from '../../../modules/accounts/accounts.repository.ts';
 import { removeMember, setMemberRole } from '../../../modules/accounts/members.ts';
 import { can, isRole } from '../../../modules/accounts/roles.ts';
-import { createUser, invite } from '../../../modules/accounts/users.ts';
+import { createUser, INVITATION_TTL_MS, invite } from '../../../modules/accounts/users.ts';
+import { deliverSoon } from '../../../modules/email/deliver-emails.ts';
+import { queueMemberInvitation } from '../../../modules/email/member-invitation-email.ts';
 import { newActionId } from '../../../web/once.ts';
 import { chromeFor, sendPage } from '../http/pages.ts';
 import { loadProject, projectAccess, requireCapability } from '../http/project-access.ts';
@@ -30,12 +32,12 @@ export function memberRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   const sameOrigin = requireSameOrigin(deps.config.publicUrl);
   const manage = [signedIn, requireCsrfToken, project, requireCapability('manage_members')];
 
-  async function render(request: FastifyRequest, reply: FastifyReply, extra: { invitation?: { email: string; url: string }; problem?: string; status?: number } = {}) {
+  async function render(request: FastifyRequest, reply: FastifyReply, extra: { invitation?: { email: string; url: string; emailed: boolean }; problem?: string; status?: number } = {}) {
     const ctx = dashboardContext(request);
     const { project: p, role } = projectAccess(request);
     const members = (await listMembers(deps.db, p.id)).map((m) => ({ ...m, invited: m.password_hash === null }));
     const chrome = chromeFor(request, ctx, { id: p.id, name: p.name, section: 'members' });
-    const page = membersPage(chrome, { projectId: p.id, members, me: ctx.user.id, canManage: can(role, 'manage_members'), csrf: ctx.csrf, actionId: newActionId, ...extra });
+    const page = membersPage(chrome, { projectId: p.id, members, me: ctx.user.id, canManage: can(role, 'manage_members'), mailOn: Boolean(deps.mail), csrf: ctx.csrf, actionId: newActionId, ...extra });
     return sendPage(reply, page, extra.status ?? 200);
   }
 
@@ -77,7 +79,7 @@ export function memberRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim()) || !name.trim()) {
         return render(request, reply, { problem: 'Enter the email address and the name of the person to invite.', status: 400 });
       }
-      let invitation: { email: string; url: string } | undefined;
+      let invitation: { email: string; url: string; emailed: boolean } | undefined;
       const url = `/dashboard/projects/${encodeURIComponent(p.id)}/members`;
       const location = await once(
         deps,
@@ -91,13 +93,26 @@ export function memberRoutes(deps: Deps): FastifyPluginAsyncTypebox {
           // A new person gets their link; someone invited before who never set a password gets
           // a fresh one; a known user just gains the project.
           const link = created?.invitationUrl ?? (user.password_hash ? null : await invite(deps.db, deps, user.id, ctx.user.id, ctx.now));
-          if (link) invitation = { email: user.email, url: link };
+          if (link) {
+            // Emailed too when this instance sends email; the page shows the link either way.
+            const emailed = await queueMemberInvitation(deps.db, deps, {
+              project: { id: p.id, name: p.name, timeZone: p.time_zone },
+              inviterName: ctx.user.name,
+              invitee: { name: user.name, email: user.email },
+              role,
+              locale: ctx.locale,
+              link: { url: link, until: new Date(ctx.now.getTime() + INVITATION_TTL_MS) },
+              now: ctx.now,
+            });
+            invitation = { email: user.email, url: link, emailed };
+          }
           return url;
         },
         async () => url,
       );
       // The link is shown in this response only (never in a URL).
       if (!invitation) return reply.code(303).header('location', location).send();
+      if (invitation.emailed) deliverSoon(deps);
       return render(request, reply, { invitation });
     });
   };

@@ -15,7 +15,7 @@ export interface MemberRow {
 
 export function membersPage(
   chrome: Chrome,
-  v: { projectId: string; members: MemberRow[]; me: string; canManage: boolean; csrf: string; actionId: () => string; invitation?: { email: string; url: string }; problem?: string },
+  v: { projectId: string; members: MemberRow[]; me: string; canManage: boolean; mailOn: boolean; csrf: string; actionId: () => string; invitation?: { email: string; url: string; emailed: boolean }; problem?: string },
 ): SafeHtml {
   const { t } = chrome;
   const base = `/dashboard/projects/${encodeURIComponent(v.projectId)}/members`;
@@ -38,7 +38,7 @@ export function membersPage(
     html`<h1>${t.membersTitle}</h1>
 ${v.problem ? html`<p class="error-text" role="alert">${v.problem}</p>` : ''}
 ${v.invitation
-  ? html`<section class="card" aria-labelledby="invitation"><h2 id="invitation">${t.invitationLinkTitle}</h2><p>${t.invitationLinkLead(v.invitation.email)}</p>${shownOnce('invitation-url', v.invitation.url, t)}</section>`
+  ? html`<section class="card" aria-labelledby="invitation"><h2 id="invitation">${t.invitationLinkTitle}</h2><p>${v.invitation.emailed ? t.invitationEmailedLead(v.invitation.email) : t.invitationLinkLead(v.invitation.email)}</p>${shownOnce('invitation-url', v.invitation.url, t)}</section>`
   : ''}
 <section class="card">
 <h2 id="members" class="visually-hidden">${t.membersTitle}</h2>
@@ -47,7 +47,7 @@ ${v.invitation
 <tbody>${rows}</tbody></table></div>
 </section>
 ${v.canManage
-  ? html`<section class="card" aria-labelledby="invite"><h2 id="invite">${t.invite}</h2><p>${t.inviteLead}</p>
+  ? html`<section class="card" aria-labelledby="invite"><h2 id="invite">${t.invite}</h2><p>${v.mailOn ? t.inviteLead : t.inviteLeadNoMail}</p>
 <form method="post" action="${base}/invite">${formSecrets(v.csrf, v.actionId())}
 ${field({ name: 'email', label: t.email, control: (a) => html`<input type="email" ${a} required autocomplete="off">` })}
 ${field({ name: 'name', label: t.name, control: (a) => html`<input type="text" ${a} required maxlength="100" autocomplete="off">` })}

@@ -39,6 +39,8 @@ export interface EmailContent {
   link?: { label: string; href: string };
   /** Paragraphs after the details. */
   after?: string[];
+  /** Why the reader gets this email, when it is not a customer's subscription (the default footer). */
+  footer?: string;
 }
 
 export interface EmailFrame {
@@ -50,6 +52,7 @@ export interface EmailFrame {
   /** The HTML body (escaped by `html`); `text` is the same content as plain text. */
   body: SafeHtml;
   text: string[];
+  footer?: string;
 }
 
 /**
@@ -73,6 +76,7 @@ function logoImage(theme: ThemeConfig | null): SafeHtml | '' {
 
 export function renderEmail(frame: EmailFrame): RenderedEmail {
   const t = emailMessages[frame.locale];
+  const footer = frame.footer ?? t.footer(frame.projectName);
   const v = resolveTheme(frame.theme, 'light').vars;
   const page = html`<!doctype html>
 <html lang="${frame.locale}">
@@ -87,14 +91,14 @@ export function renderEmail(frame: EmailFrame): RenderedEmail {
 <h1 style="margin:0 0 16px;font-size:22px;line-height:1.3;">${frame.heading}</h1>
 ${frame.body}
 </td></tr>
-<tr><td style="padding:16px 24px;font-size:13px;line-height:1.5;color:${v['--muted']};border-top:1px solid ${v['--border']};">${t.footer(frame.projectName)}</td></tr>
+<tr><td style="padding:16px 24px;font-size:13px;line-height:1.5;color:${v['--muted']};border-top:1px solid ${v['--border']};">${footer}</td></tr>
 </table>
 </td></tr>
 </table>
 </main>
 </body>
 </html>`;
-  const text = [frame.projectName, '', frame.heading, '', ...frame.text, '', '--', t.footer(frame.projectName), ''].join('\n');
+  const text = [frame.projectName, '', frame.heading, '', ...frame.text, '', '--', footer, ''].join('\n');
   return { subject: frame.subject, text, html: page.toString() };
 }
 
@@ -127,6 +131,7 @@ export function renderMessage(base: EmailBase, c: EmailContent): RenderedEmail {
     theme: base.theme,
     subject: c.subject,
     heading: c.heading,
+    ...(c.footer !== undefined && { footer: c.footer }),
     body: html`${[greeting, ...c.lead].map((p) => paragraph(p, false))}${details?.html}${button}${after.map((p, i) => paragraph(p, i === after.length - 1))}`,
     text: [
       ...[greeting, ...c.lead].flatMap((p, i) => (i ? ['', p] : [p])),

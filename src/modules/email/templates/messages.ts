@@ -73,6 +73,24 @@ export const en = {
     purposes: { new: 'Your subscription', upgrade: 'Your upgrade', renewal: 'Your renewal' } as Record<'new' | 'upgrade' | 'renewal', string>,
     ignore: 'If you did not expect this, you can ignore this email: nothing is charged until you pay.',
   },
+  memberInvitation: {
+    subject: (project: string) => `You're invited to ${project} on Langgan`,
+    heading: (project: string) => `Join ${project} on Langgan`,
+    intro: (inviter: string, project: string) => `${inviter} invited you to the Langgan dashboard of ${project}, where its subscriptions, customers and payments are run.`,
+    project: 'Project',
+    role: 'Your role',
+    roles: {
+      owner: 'Owner: everything, including members',
+      admin: 'Admin: settings, branding, plans, keys and webhooks',
+      finance: 'Finance: customers and payments',
+      viewer: 'Viewer: reads everything, changes nothing',
+    } as Record<'owner' | 'admin' | 'finance' | 'viewer', string>,
+    signInAs: 'You sign in as',
+    button: 'Set your password',
+    until: (when: string) => `The link works once, until ${when}. After that, ask the person who invited you for a new one.`,
+    ignore: 'If you did not expect this, ignore this email: nobody can join in your name without the link.',
+    footer: (inviter: string, project: string) => `You receive this email because ${inviter} entered your address to invite you to ${project}. Sent by Langgan.`,
+  },
   paymentFailed: {
     failed: {
       subject: (plan: string, amount: A) => `Payment failed: ${plan}, ${amount}`,
@@ -218,6 +236,24 @@ export const id: EmailMessages = {
     purpose: 'Untuk',
     purposes: { new: 'Langganan Anda', upgrade: 'Peningkatan paket Anda', renewal: 'Perpanjangan Anda' },
     ignore: 'Bila Anda tidak mengharapkan email ini, abaikan saja: tidak ada yang ditagih sebelum Anda membayar.',
+  },
+  memberInvitation: {
+    subject: (project) => `Anda diundang ke ${project} di Langgan`,
+    heading: (project) => `Bergabung dengan ${project} di Langgan`,
+    intro: (inviter, project) => `${inviter} mengundang Anda ke dasbor Langgan milik ${project}, tempat langganan, pelanggan, dan pembayarannya dikelola.`,
+    project: 'Proyek',
+    role: 'Peran Anda',
+    roles: {
+      owner: 'Pemilik: semuanya, termasuk anggota',
+      admin: 'Admin: pengaturan, tampilan merek, paket, kunci, dan webhook',
+      finance: 'Keuangan: pelanggan dan pembayaran',
+      viewer: 'Pembaca: membaca semuanya, tidak mengubah apa pun',
+    },
+    signInAs: 'Anda masuk sebagai',
+    button: 'Atur kata sandi Anda',
+    until: (when) => `Tautan berlaku sekali, sampai ${when}. Setelah itu, minta tautan baru kepada orang yang mengundang Anda.`,
+    ignore: 'Bila Anda tidak mengharapkan email ini, abaikan saja: tidak ada yang bisa bergabung atas nama Anda tanpa tautan ini.',
+    footer: (inviter, project) => `Anda menerima email ini karena ${inviter} memasukkan alamat Anda untuk mengundang Anda ke ${project}. Dikirim oleh Langgan.`,
   },
   paymentFailed: {
     failed: {
