@@ -92,6 +92,9 @@ describe('the dashboard in a browser', { timeout: 180_000 }, () => {
         ] as const) {
           await page.goto(`${t.url}/dashboard/projects/${project.id}${path}`);
           await check(page, `${name}-${lang}`, width);
+          // Every checkbox keeps its size, a long label that wraps beside it too.
+          const boxes = await page.locator('.choice input').evaluateAll((inputs) => inputs.map((i) => Math.round(i.getBoundingClientRect().width)));
+          expect(new Set(boxes).size, `${name}: checkbox widths ${boxes.join(', ')}`).toBeLessThanOrEqual(1);
           // The project's ten sections: one row on a desktop in both languages; on a phone one
           // row that scrolls sideways on its own (not four rows above every page), the
           // current section in view.
